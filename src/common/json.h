@@ -1,0 +1,25 @@
+// JSON helpers over Boost.JSON: parsing text into a value with an AwsError on failure.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace xacct {
+
+namespace json = boost::json;
+
+//! Parses `text` as one JSON document; the error names the position of the first syntax error.
+Result<json::value> ParseJson(std::string_view text);
+
+//! The string of a JSON value when it is a string, else an empty view.
+std::string_view JsonString(const json::value& v);
+
+}  // namespace xacct
+
+namespace xacct {
+//! Serializes `v` with one value per line, indented by `indent` spaces per level.
+std::string PrettyJson(const json::value& v, int indent = 1);
+}  // namespace xacct

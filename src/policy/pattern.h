@@ -1,0 +1,56 @@
+// Glob patterns with IAM policy variables, compiled once and matched without allocating.
+// Follows the IAM User Guide: "IAM JSON policy elements: Resource" (wildcards `*` and `?`) and
+// "IAM policy elements: Variables and tags" (`${key}`, `${key, 'default'}`, `${*}`, `${?}`, `${$}`).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/context.h"
+
+namespace xacct::policy {
+
+class Pattern {
+ public:
+  struct Options {
+    bool wildcards = true;   //!< `*` and `?` are wildcards (else literal)
+    bool variables = false;  //!< `${...}` are policy variables (else literal)
+    bool lowercase = false;  //!< fold the literal text to lower case at compile time
+  };
+
+  Pattern() = default;
+  static Pattern Compile(std::string_view text, Options options);
+
+  //! Matches all of `subject`. Variables are resolved from `context`; a variable that cannot be
+  //! resolved (absent key without a default, or a multivalued key) makes the pattern match nothing.
+  bool Match(std::string_view subject, const Context* context, bool ignore_case = false) const;
+
+  bool IsAny() const { return kind_ == Kind::kAny; }
+  bool HasVariables() const { return !variables_.empty(); }
+  const std::string& text() const { return text_; }
+
+ private:
+  enum class Kind : uint8_t { kExact, kAny, kGlob };
+  struct Token {
+    enum Type : uint8_t { kLiteral, kStar, kQuestion, kVariable } type;
+    uint32_t begin = 0;  //!< kLiteral: offset into literals_; kVariable: index into variables_
+    uint32_t size = 0;
+  };
+  struct Variable {
+    std::string key;  //!< lowercased
+    std::string fallback;
+    bool has_fallback = false;
+  };
+
+  bool Resolve(const Token& token, const Context* context, std::string_view* out) const;
+
+  std::string text_;
+  Kind kind_ = Kind::kExact;
+  std::string literals_;
+  std::vector<Token> tokens_;
+  std::vector<Variable> variables_;
+};
+
+}  // namespace xacct::policy

@@ -1,0 +1,97 @@
+// A compiled IAM policy document: what the parser produces and the evaluator reads.
+// Grammar per the IAM User Guide "IAM JSON policy element reference" and "Grammar of the IAM JSON
+// policy language". Matching rules per "IAM JSON policy elements: Action / NotAction / Resource /
+// NotResource": actions are case-insensitive globs; resources are case-sensitive globs compared per
+// ARN part, where `*` spans '/' and ':' inside the resource part but the leading resource type (up to
+// the first '/' or ':', S3 excepted) is literal, and a request for resource "*" (an action without
+// resource-level permissions) is matched only by "*".
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/condition.h"
+#include "policy/context.h"
+#include "policy/pattern.h"
+#include "policy/principal.h"
+
+namespace xacct::policy {
+
+enum class Effect : uint8_t { kAllow, kDeny };
+
+//! What kind of policy a document is, which decides the elements it must or must not have.
+enum class PolicyKind : uint8_t {
+  kIdentity,    //!< inline or managed identity policy (also: permissions boundary, session policy)
+  kResource,    //!< resource-based policy (S3 bucket, Glue catalog, DynamoDB table, ...)
+  kTrust,       //!< role trust policy
+  kScp,         //!< service control policy
+  kRcp,         //!< resource control policy
+  kAny,         //!< unknown: accept either form (the simulation's resource policy)
+};
+
+//! The action of a request, prepared once: service prefix and name, lowercased.
+struct ActionName {
+  std::string text;
+  std::string service;  //!< lowercased
+  std::string name;     //!< lowercased
+  static ActionName From(std::string_view action);
+};
+
+//! The resource of a request, prepared once.
+struct ResourceName {
+  std::string text;
+  bool is_any = false;  //!< "*" (an action without resource-level permissions)
+  bool is_arn = false;
+  std::array<std::string, 6> parts;  //!< "arn", partition, service, region, account, resource
+  static ResourceName From(std::string_view resource);
+};
+
+struct ActionPattern {
+  Pattern service;  //!< lowercased glob
+  Pattern name;     //!< lowercased glob
+  bool any = false;  //!< "*"
+  bool Matches(const ActionName& action) const;
+};
+
+struct ResourcePattern {
+  std::string text;
+  bool any = false;       //!< "*"
+  bool split = false;     //!< an ARN with six parts, matched part by part
+  std::array<Pattern, 5> parts;  //!< "arn", partition, service, region, account
+  std::string type_prefix;       //!< resource type and its delimiter, compared literally
+  Pattern rest;                  //!< the resource part after type_prefix (or all of it)
+  Pattern whole;                 //!< when !split
+  bool Matches(const ResourceName& resource, const Context& context) const;
+  static ResourcePattern Compile(std::string_view text, bool variables);
+};
+
+struct Statement {
+  std::string sid;
+  uint32_t index = 0;  //!< position in the policy's Statement list
+  Effect effect = Effect::kAllow;
+  PrincipalBlock principal;
+  bool not_action = false;
+  std::vector<ActionPattern> actions;
+  bool has_resource = false;  //!< Resource or NotResource present (trust policies have neither)
+  bool not_resource = false;
+  std::vector<ResourcePattern> resources;
+  std::vector<Condition> conditions;
+
+  //! Action, resource and conditions all apply (the principal is checked separately).
+  bool Applies(const ActionName& action, const ResourceName& resource, const Context& context) const;
+  bool MatchesAction(const ActionName& action) const;
+  bool MatchesResource(const ResourceName& resource, const Context& context) const;
+  bool ConditionsHold(const Context& context) const;
+};
+
+struct Policy {
+  std::string label;    //!< how explanations name it: "identityPolicies[2]", a policy ARN, ...
+  std::string version;  //!< "2012-10-17" or "2008-10-17"
+  std::string id;
+  std::vector<Statement> statements;
+};
+
+}  // namespace xacct::policy

@@ -1,0 +1,72 @@
+#include "sql/duckdb_library.h"
+
+#include <dlfcn.h>
+
+namespace xacct::sql {
+
+namespace {
+
+template <typename F>
+bool Resolve(void* handle, const char* name, F* out) {
+  *out = reinterpret_cast<F>(dlsym(handle, name));
+  return *out != nullptr;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<DuckDbLibrary>> DuckDbLibrary::Load() {
+  // RTLD_LOCAL: DuckDB's symbols stay out of the global namespace.
+  void* handle = dlopen("libduckdb.so", RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    return AwsError::Server("InternalFailure", std::string("cannot load libduckdb.so: ") + dlerror());
+  }
+  auto lib = std::make_shared<DuckDbLibrary>();
+  DuckDbApi& a = lib->api_;
+  const bool ok = Resolve(handle, "duckdb_open", &a.open) && Resolve(handle, "duckdb_close", &a.close) &&
+                  Resolve(handle, "duckdb_connect", &a.connect) &&
+                  Resolve(handle, "duckdb_disconnect", &a.disconnect) && Resolve(handle, "duckdb_query", &a.query) &&
+                  Resolve(handle, "duckdb_destroy_result", &a.destroy_result) &&
+                  Resolve(handle, "duckdb_column_count", &a.column_count) &&
+                  Resolve(handle, "duckdb_row_count", &a.row_count) &&
+                  Resolve(handle, "duckdb_result_error", &a.result_error) &&
+                  Resolve(handle, "duckdb_value_varchar", &a.value_varchar) && Resolve(handle, "duckdb_free", &a.free) &&
+                  Resolve(handle, "duckdb_library_version", &a.library_version);
+  if (!ok) return AwsError::Server("InternalFailure", "libduckdb.so lacks a C API function xacct needs");
+  return lib;
+}
+
+Result<TextRows> QueryInMemory(const DuckDbLibrary& library, const std::string& sql) {
+  const DuckDbApi& a = library.api();
+  duckdb_database db = nullptr;
+  if (a.open(nullptr, &db) != DuckDBSuccess) return AwsError::Server("InternalFailure", "cannot open DuckDB");
+  duckdb_connection con = nullptr;
+  if (a.connect(db, &con) != DuckDBSuccess) {
+    a.close(&db);
+    return AwsError::Server("InternalFailure", "cannot connect to DuckDB");
+  }
+  duckdb_result result;
+  Result<TextRows> out = TextRows{};
+  if (a.query(con, sql.c_str(), &result) != DuckDBSuccess) {
+    const char* message = a.result_error(&result);
+    out = AwsError::Client("InvalidRequestException", message != nullptr ? message : "query failed");
+  } else {
+    TextRows rows;
+    const idx_t columns = a.column_count(&result);
+    const idx_t count = a.row_count(&result);
+    for (idx_t row = 0; row < count; ++row) {
+      auto& cells = rows.emplace_back();
+      for (idx_t col = 0; col < columns; ++col) {
+        char* value = a.value_varchar(&result, col, row);
+        cells.emplace_back(value != nullptr ? value : "NULL");
+        if (value != nullptr) a.free(value);
+      }
+    }
+    out = std::move(rows);
+  }
+  a.destroy_result(&result);
+  a.disconnect(&con);
+  a.close(&db);
+  return out;
+}
+
+}  // namespace xacct::sql
