@@ -24,7 +24,7 @@ struct CaseInput {
 AwsError CaseError(std::string message) { return AwsError::Client("InvalidCase", std::move(message)); }
 
 Result<const Policy*> Compile(CaseInput* in, const json::value& doc, PolicyKind kind, std::string label) {
-  auto parsed = policy::ParsePolicyDocument(doc, {.kind = kind, .label = label});
+  auto parsed = policy::ParsePolicyDocument(doc, {.kind = kind, .label = label, .strict = false});
   if (!parsed) {
     AwsError e = parsed.error();
     e.message = label + ": " + e.code + ": " + e.message + (e.detail.empty() ? "" : " (" + e.detail + ")");
@@ -119,6 +119,8 @@ Status ReadCase(const json::object& c, CaseInput* in) {
     in->request.resource_account = in->request.caller.account;
   }
   if (auto s = ReadContext(r.if_contains("context"), &in->request.context); !s) return s.error();
+  // aws:PrincipalArn of a session is its role's ARN with the path, which the session ARN lacks.
+  if (auto role_arn = in->request.context.Single("aws:principalarn")) in->request.caller.WithRoleArn(*role_arn);
 
   if (const auto* identity = c.if_contains("identityPolicies"); identity != nullptr && !identity->is_null()) {
     const auto* list = identity->if_array();

@@ -11,6 +11,45 @@ Result<json::value> ParseJson(std::string_view text) {
   return v;
 }
 
+std::optional<std::string> FindDuplicateKey(std::string_view text) {
+  // A small scanner over already-validated JSON: a stack of key sets, one per open object.
+  std::vector<std::vector<std::string>> objects;
+  std::vector<bool> is_object;
+  bool expect_key = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '{') {
+      objects.emplace_back();
+      is_object.push_back(true);
+      expect_key = true;
+    } else if (c == '[') {
+      is_object.push_back(false);
+      expect_key = false;
+    } else if (c == '}' || c == ']') {
+      if (c == '}' && !objects.empty()) objects.pop_back();
+      if (!is_object.empty()) is_object.pop_back();
+      expect_key = false;
+    } else if (c == ',') {
+      expect_key = !is_object.empty() && is_object.back();
+    } else if (c == '"') {
+      std::string s;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) s += text[i++];
+        s += text[i];
+      }
+      if (expect_key && !objects.empty()) {
+        auto& keys = objects.back();
+        for (const auto& k : keys) {
+          if (k == s) return s;
+        }
+        keys.push_back(std::move(s));
+      }
+      expect_key = false;
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view JsonString(const json::value& v) {
   if (const auto* s = v.if_string()) return std::string_view(s->data(), s->size());
   return {};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,6 +14,9 @@ namespace json = boost::json;
 
 //! Parses `text` as one JSON document; the error names the position of the first syntax error.
 Result<json::value> ParseJson(std::string_view text);
+
+//! The first key that appears twice in one object of the (valid) JSON `text`, if any.
+std::optional<std::string> FindDuplicateKey(std::string_view text);
 
 //! The string of a JSON value when it is a string, else an empty view.
 std::string_view JsonString(const json::value& v);

@@ -76,12 +76,20 @@ class StatementParser {
     if (const auto* sid = object->if_contains("Sid")) {
       if (!sid->is_string()) return Malformed(kSyntax, where_ + ": Sid must be a string");
       s.sid = std::string(JsonString(*sid));
+      const bool iam = options_.kind == PolicyKind::kIdentity || options_.kind == PolicyKind::kTrust;
+      if (options_.strict && iam &&
+          s.sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) {
+        return Malformed("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
+                         "expression [0-9A-Za-z]*",
+                         where_ + ": Sid \"" + s.sid + "\"");
+      }
     }
     if (auto status = ParseEffect(*object, &s); !status) return status.error();
     if (auto status = ParsePrincipal(*object, &s); !status) return status.error();
     if (auto status = ParseActions(*object, &s); !status) return status.error();
     if (auto status = ParseResources(*object, &s); !status) return status.error();
     if (auto status = ParseConditions(*object, &s); !status) return status.error();
+    s.BuildPrefilter();
     return s;
   }
 
@@ -152,6 +160,8 @@ class StatementParser {
         if (type == "AWS") {
           auto entry = ParseAwsPrincipal(v);
           if (!entry) return invalid();
+          // "You cannot use a wildcard to match part of a principal name or ARN" (IAM User Guide).
+          if (options_.strict && v != "*" && v.find_first_of("*?") != std::string::npos) return invalid();
           s->principal.entries.push_back(std::move(*entry));
         } else if (type == "Service") {
           if (v.empty()) return invalid();
@@ -202,7 +212,7 @@ class StatementParser {
                          where_ + ": action \"" + a + "\"");
       }
       const Pattern::Options options{.wildcards = true, .variables = false, .lowercase = true};
-      p.service = Pattern::Compile(vendor, options);
+      p.service_hash = ServiceHash(AsciiLower(vendor));
       p.name = Pattern::Compile(std::string_view(a).substr(colon + 1), options);
       s->actions.push_back(std::move(p));
     }
@@ -286,6 +296,10 @@ class StatementParser {
 Result<Policy> ParsePolicy(std::string_view text, const ParseOptions& options) {
   auto document = ParseJson(text);
   if (!document) return Malformed(kSyntax, document.error().message);
+  // JSON parsers keep one of two duplicate keys; IAM rejects the document.
+  if (options.strict) {
+    if (auto key = FindDuplicateKey(text)) return Malformed(kSyntax, "the key \"" + *key + "\" appears twice in one object");
+  }
   return ParsePolicyDocument(*document, options);
 }
 

@@ -18,6 +18,9 @@ namespace xacct::policy {
 struct ParseOptions {
   PolicyKind kind = PolicyKind::kAny;
   std::string label;  //!< copied into Policy::label
+  //! IAM's write-time checks on top of the grammar: Sids of IAM policies alphanumeric, no wildcard in
+  //! a principal ARN, no duplicate keys. Off for simulation, which evaluates a document as given.
+  bool strict = true;
 };
 
 //! Parses and validates a policy document from its JSON text.

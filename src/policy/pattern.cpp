@@ -14,7 +14,9 @@ std::string_view Trim(std::string_view s) {
 
 bool StartsWithAt(std::string_view subject, size_t at, std::string_view piece, bool ignore_case) {
   if (subject.size() - at < piece.size()) return false;
-  if (!ignore_case) return subject.compare(at, piece.size(), piece) == 0;
+  if (!ignore_case) {
+    return piece.empty() || (subject[at] == piece[0] && subject.compare(at, piece.size(), piece) == 0);
+  }
   for (size_t i = 0; i < piece.size(); ++i) {
     if (Lower(subject[at + i]) != Lower(piece[i])) return false;
   }
@@ -93,6 +95,7 @@ Pattern Pattern::Compile(std::string_view text, Options options) {
     p.kind_ = Kind::kExact;
   } else {
     p.kind_ = Kind::kGlob;
+    if (p.tokens_.front().type == Token::kLiteral) p.first_ = p.literals_[p.tokens_.front().begin];
   }
   return p;
 }
@@ -116,8 +119,7 @@ bool Pattern::Resolve(const Token& token, const Context* context, std::string_vi
   return false;
 }
 
-bool Pattern::Match(std::string_view subject, const Context* context, bool ignore_case) const {
-  if (kind_ == Kind::kAny) return true;
+bool Pattern::MatchSlow(std::string_view subject, const Context* context, bool ignore_case) const {
   if (kind_ == Kind::kExact) {
     return subject.size() == literals_.size() && StartsWithAt(subject, 0, literals_, ignore_case);
   }
@@ -148,6 +150,15 @@ bool Pattern::Match(std::string_view subject, const Context* context, bool ignor
         if (!Resolve(token, context, &piece)) return false;
         if (StartsWithAt(subject, si, piece, ignore_case)) {
           si += piece.size();
+          ++ti;
+          continue;
+        }
+        if (!ignore_case && star_ti != kNone && ti == star_ti + 1 && !piece.empty()) {
+          // Right after the last '*': let the star jump to the piece's next occurrence at once.
+          const size_t pos = subject.find(piece, si + 1);
+          if (pos == std::string_view::npos) return false;
+          star_si = pos;
+          si = pos + piece.size();
           ++ti;
           continue;
         }

@@ -25,7 +25,19 @@ class Pattern {
 
   //! Matches all of `subject`. Variables are resolved from `context`; a variable that cannot be
   //! resolved (absent key without a default, or a multivalued key) makes the pattern match nothing.
-  bool Match(std::string_view subject, const Context* context, bool ignore_case = false) const;
+  bool Match(std::string_view subject, const Context* context, bool ignore_case = false) const {
+    // The common cases inline: "*" and literal text (first byte checked before memcmp).
+    if (kind_ == Kind::kAny) return true;
+    if (!ignore_case) {
+      if (kind_ == Kind::kExact) {
+        return subject.size() == literals_.size() &&
+               (subject.empty() || (subject[0] == literals_[0] && subject == std::string_view(literals_)));
+      }
+      // A glob that starts with literal text rejects most subjects on their first byte.
+      if (first_ != '\0' && (subject.empty() || subject[0] != first_)) return false;
+    }
+    return MatchSlow(subject, context, ignore_case);
+  }
 
   bool IsAny() const { return kind_ == Kind::kAny; }
   bool HasVariables() const { return !variables_.empty(); }
@@ -44,10 +56,12 @@ class Pattern {
     bool has_fallback = false;
   };
 
+  bool MatchSlow(std::string_view subject, const Context* context, bool ignore_case) const;
   bool Resolve(const Token& token, const Context* context, std::string_view* out) const;
 
   std::string text_;
   Kind kind_ = Kind::kExact;
+  char first_ = '\0';  //!< kGlob: the first character when the pattern starts with a literal
   std::string literals_;
   std::vector<Token> tokens_;
   std::vector<Variable> variables_;

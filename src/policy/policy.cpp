@@ -4,6 +4,15 @@
 
 namespace xacct::policy {
 
+uint64_t ServiceHash(std::string_view service_lower) {
+  uint64_t h = 14695981039346656037ULL;
+  for (const char c : service_lower) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 ActionName ActionName::From(std::string_view action) {
   ActionName a;
   a.text = std::string(action);
@@ -14,6 +23,7 @@ ActionName ActionName::From(std::string_view action) {
     a.service = AsciiLower(action.substr(0, colon));
     a.name = AsciiLower(action.substr(colon + 1));
   }
+  a.service_hash = ServiceHash(a.service);
   return a;
 }
 
@@ -33,11 +43,6 @@ ResourceName ResourceName::From(std::string_view resource) {
   return r;
 }
 
-bool ActionPattern::Matches(const ActionName& action) const {
-  if (any) return true;
-  return service.Match(action.service, nullptr) && name.Match(action.name, nullptr);
-}
-
 ResourcePattern ResourcePattern::Compile(std::string_view text, bool variables) {
   ResourcePattern p;
   p.text = std::string(text);
@@ -52,8 +57,8 @@ ResourcePattern ResourcePattern::Compile(std::string_view text, bool variables) 
     return p;
   }
   p.split = true;
-  const std::string_view head[5] = {"arn", arn->partition, arn->service, arn->region, arn->account};
-  for (int i = 0; i < 5; ++i) p.parts[i] = Pattern::Compile(head[i], options);
+  const std::string_view head[4] = {arn->partition, arn->service, arn->region, arn->account};
+  for (int i = 0; i < 4; ++i) p.parts[i] = Pattern::Compile(head[i], options);
   std::string_view resource = arn->resource;
   if (arn->service != "s3") {
     if (const auto cut = resource.find_first_of("/:"); cut != std::string_view::npos) {
@@ -70,8 +75,10 @@ bool ResourcePattern::Matches(const ResourceName& resource, const Context& conte
   if (resource.is_any) return false;
   if (!split) return whole.Match(resource.text, &context);
   if (!resource.is_arn) return false;
-  for (int i = 0; i < 5; ++i) {
-    if (!parts[i].Match(resource.parts[i], &context)) return false;
+  // Service first: it differs most often.
+  if (!parts[1].Match(resource.parts[2], &context) || !parts[0].Match(resource.parts[1], &context) ||
+      !parts[2].Match(resource.parts[3], &context) || !parts[3].Match(resource.parts[4], &context)) {
+    return false;
   }
   std::string_view rest_of_resource = resource.parts[5];
   if (!type_prefix.empty()) {
@@ -81,7 +88,19 @@ bool ResourcePattern::Matches(const ResourceName& resource, const Context& conte
   return rest.Match(rest_of_resource, &context);
 }
 
-bool Statement::MatchesAction(const ActionName& action) const {
+void Statement::BuildPrefilter() {
+  action_service_count = 0;
+  if (not_action || actions.size() > action_services.size()) return;
+  for (const auto& a : actions) {
+    if (a.any) {
+      action_service_count = 0;
+      return;
+    }
+    action_services[action_service_count++] = a.service_hash;
+  }
+}
+
+bool Statement::MatchesActionPatterns(const ActionName& action) const {
   bool matched = false;
   for (const auto& p : actions) {
     if (p.Matches(action)) {

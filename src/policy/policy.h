@@ -37,6 +37,7 @@ struct ActionName {
   std::string text;
   std::string service;  //!< lowercased
   std::string name;     //!< lowercased
+  uint64_t service_hash = 0;
   static ActionName From(std::string_view action);
 };
 
@@ -49,18 +50,23 @@ struct ResourceName {
   static ResourceName From(std::string_view resource);
 };
 
+//! FNV-1a of a lowercased service prefix: actions compare their services as integers first.
+uint64_t ServiceHash(std::string_view service_lower);
+
 struct ActionPattern {
-  Pattern service;  //!< lowercased glob
-  Pattern name;     //!< lowercased glob
-  bool any = false;  //!< "*"
-  bool Matches(const ActionName& action) const;
+  uint64_t service_hash = 0;  //!< of the literal, lowercased service prefix (IAM forbids wildcards there)
+  Pattern name;               //!< lowercased glob
+  bool any = false;           //!< "*"
+  bool Matches(const ActionName& action) const {
+    return any || (service_hash == action.service_hash && name.Match(action.name, nullptr));
+  }
 };
 
 struct ResourcePattern {
   std::string text;
   bool any = false;       //!< "*"
   bool split = false;     //!< an ARN with six parts, matched part by part
-  std::array<Pattern, 5> parts;  //!< "arn", partition, service, region, account
+  std::array<Pattern, 4> parts;  //!< partition, service, region, account
   std::string type_prefix;       //!< resource type and its delimiter, compared literally
   Pattern rest;                  //!< the resource part after type_prefix (or all of it)
   Pattern whole;                 //!< when !split
@@ -75,6 +81,10 @@ struct Statement {
   PrincipalBlock principal;
   bool not_action = false;
   std::vector<ActionPattern> actions;
+  //! Prefilter: the service hashes of up to four Action entries (none of them "*"), so that a
+  //! statement of another service is passed over without touching its patterns.
+  std::array<uint64_t, 4> action_services{};
+  uint8_t action_service_count = 0;  //!< 0: no prefilter (NotAction, "*", or more than four)
   bool has_resource = false;  //!< Resource or NotResource present (trust policies have neither)
   bool not_resource = false;
   std::vector<ResourcePattern> resources;
@@ -82,7 +92,17 @@ struct Statement {
 
   //! Action, resource and conditions all apply (the principal is checked separately).
   bool Applies(const ActionName& action, const ResourceName& resource, const Context& context) const;
-  bool MatchesAction(const ActionName& action) const;
+  bool MatchesAction(const ActionName& action) const {
+    if (action_service_count != 0) {
+      bool any = false;
+      for (uint8_t i = 0; i < action_service_count; ++i) any |= action_services[i] == action.service_hash;
+      if (!any) return false;
+    }
+    return MatchesActionPatterns(action);
+  }
+  bool MatchesActionPatterns(const ActionName& action) const;
+  //! Fills the prefilter from `actions`; the parser calls it once the statement is complete.
+  void BuildPrefilter();
   bool MatchesResource(const ResourceName& resource, const Context& context) const;
   bool ConditionsHold(const Context& context) const;
 };

@@ -27,9 +27,8 @@ PrincipalMatch EntryMatch(const PrincipalEntry& e, const Caller& c) {
                  : PrincipalMatch::kNone;
     case T::kRole:
       if (c.kind == CallerKind::kRole && c.arn == e.value) return PrincipalMatch::kRoleArn;
-      if (c.kind == CallerKind::kSession && c.account == e.account && c.role_name == e.role_name) {
-        return PrincipalMatch::kRoleArn;
-      }
+      // A session matches its role's ARN, path included when the caller knows it.
+      if (c.kind == CallerKind::kSession && c.role_arn == e.value) return PrincipalMatch::kRoleArn;
       return PrincipalMatch::kNone;
     case T::kService:
       return c.kind == CallerKind::kService && c.arn == e.value ? PrincipalMatch::kDirect : PrincipalMatch::kNone;
@@ -66,6 +65,16 @@ Caller Caller::From(const std::optional<std::string>& principal) {
     c.role_arn = "arn:" + std::string(arn->partition) + ":iam::" + c.account + ":role/" + c.role_name;
   }
   return c;
+}
+
+void Caller::WithRoleArn(std::string_view arn_text) {
+  if (kind != CallerKind::kSession) return;
+  const auto arn = ArnView::Parse(arn_text);
+  if (!arn || arn->service != "iam" || arn->account != account || !arn->resource.starts_with("role/") ||
+      LastSegment(arn->resource) != role_name) {
+    return;
+  }
+  role_arn = std::string(arn_text);
 }
 
 PrincipalMatch PrincipalBlock::Match(const Caller& caller) const {

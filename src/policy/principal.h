@@ -21,7 +21,10 @@ struct Caller {
   std::string arn;        //!< IAM/STS ARN, or the service principal's name
   std::string account;    //!< empty for service principals and anonymous callers
   std::string role_name;  //!< for kRole and kSession
-  std::string role_arn;   //!< for kSession: arn:aws:iam::ACCOUNT:role/NAME (without path)
+  std::string role_arn;   //!< for kSession: the role's ARN; From() cannot know the path, WithRoleArn() can
+
+  //! Sets the ARN of a session's role (path included) when `role_arn` names that same role.
+  void WithRoleArn(std::string_view role_arn);
 
   //! Classifies a caller the way the case format names it: user, role, assumed-role session,
   //! service principal ("x.amazonaws.com"), or nullopt for anonymous.
