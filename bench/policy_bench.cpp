@@ -35,9 +35,9 @@ std::string ManagedPolicy(int i) {
     const std::string suffix = std::to_string(i) + "-" + std::to_string(j);
     const bool deny = j == 3;
     out += R"({"Sid":"S)" + std::to_string(j) + R"(","Effect":")" + (deny ? "Deny" : "Allow") + R"(","Action":)" +
-           (deny ? R"("s3:DeleteObject*")" : kActions[j % 5]) +
-           R"(,"Resource":["arn:aws:s3:::bucket-)" + suffix + R"(/*","arn:aws:*:ap-northeast-1:111111111111:*/)" +
-           suffix + R"("],"Condition":{"StringEquals":{"aws:PrincipalTag/team":["data","platform"]},)" +
+           (deny ? R"("s3:DeleteObject*")" : kActions[j % 5]) + R"(,"Resource":["arn:aws:s3:::bucket-)" + suffix +
+           R"(/*","arn:aws:*:ap-northeast-1:111111111111:*/)" + suffix +
+           R"("],"Condition":{"StringEquals":{"aws:PrincipalTag/team":["data","platform"]},)" +
            R"("IpAddress":{"aws:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}}})";
   }
   return out + "]}";
@@ -94,8 +94,8 @@ constexpr const char* kSeedCatalogPolicy = R"({"Version":"2012-10-17","Statement
 
 Request SeedRequest() {
   Request r;
-  r.caller = Caller::From(std::string(
-      "arn:aws:sts::222222222222:assumed-role/cm-kasama-cross-account-dev-sfn-execution-role/exec-0001"));
+  r.caller = Caller::From(
+      std::string("arn:aws:sts::222222222222:assumed-role/cm-kasama-cross-account-dev-sfn-execution-role/exec-0001"));
   r.action = ActionName::From("glue:GetTable");
   r.resource = ResourceName::From("arn:aws:glue:ap-northeast-1:111111111111:table/cm_kasama_cross_account_db/sales");
   r.resource_account = "111111111111";
@@ -118,8 +118,8 @@ BENCHMARK(BM_SeedCrossAccountGlue);
 void BM_SeedCrossAccountGlueWith3ScpLevels(benchmark::State& state) {
   const Policy identity = MustParse(kSeedIdentity, PolicyKind::kIdentity);
   const Policy catalog = MustParse(kSeedCatalogPolicy, PolicyKind::kResource);
-  const Policy full = MustParse(R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})",
-                                PolicyKind::kScp);
+  const Policy full = MustParse(
+      R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]})", PolicyKind::kScp);
   const Policy region = MustParse(R"({"Version":"2012-10-17","Statement":[{"Sid":"DenyOtherRegions","Effect":"Deny",
       "NotAction":["iam:*","organizations:*","sts:*","support:*"],"Resource":"*",
       "Condition":{"StringNotEquals":{"aws:RequestedRegion":["ap-northeast-1","us-east-1"]}}}]})",

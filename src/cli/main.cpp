@@ -89,9 +89,10 @@ int main(int argc, char** argv) {
 
   auto* iam = app.add_subcommand("iam", "IAM tools");
   iam->require_subcommand(1);
-  auto* simulate = iam->add_subcommand(
-      "simulate", "Decide a JSON array of authorization checks (shared/iam-case-format.md) and print it back "
-                  "with \"decision\" and \"explanation\" added to each case");
+  auto* simulate =
+      iam->add_subcommand("simulate",
+                          "Decide a JSON array of authorization checks (shared/iam-case-format.md) and print it back "
+                          "with \"decision\" and \"explanation\" added to each case");
   std::string cases_path;
   bool check = false;
   simulate->add_option("FILE", cases_path, "case file, or - for standard input")->required();

@@ -52,7 +52,8 @@ Status Levels(CaseInput* in, const json::object& c, const char* field, PolicyKin
     if (level == nullptr) return CaseError(std::string(field) + "[" + std::to_string(l) + "] must be an array");
     auto& compiled = out->emplace_back();
     for (size_t i = 0; i < level->size(); ++i) {
-      auto p = Compile(in, (*level)[i], kind, std::string(field) + "[" + std::to_string(l) + "][" + std::to_string(i) + "]");
+      auto p =
+          Compile(in, (*level)[i], kind, std::string(field) + "[" + std::to_string(l) + "][" + std::to_string(i) + "]");
       if (!p) return p.error();
       compiled.push_back(*p);
     }

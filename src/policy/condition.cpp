@@ -111,8 +111,7 @@ std::optional<Operator> Operator::Parse(std::string_view name) {
     op.qualifier = SetQualifier::kForAllValues;
   }
   constexpr std::string_view kIfExists = "IfExists";
-  if (name.size() > kIfExists.size() &&
-      EqualsIgnoreCase(name.substr(name.size() - kIfExists.size()), kIfExists)) {
+  if (name.size() > kIfExists.size() && EqualsIgnoreCase(name.substr(name.size() - kIfExists.size()), kIfExists)) {
     op.if_exists = true;
     name.remove_suffix(kIfExists.size());
   }
@@ -252,8 +251,8 @@ Condition Condition::Make(std::string_view operator_name, Operator op, std::stri
       case OperatorFamily::kArn: {
         const Pattern::Options options{.wildcards = true, .variables = variables};
         if (const auto arn = ArnView::Parse(text)) {
-          const std::string_view parts[6] = {"arn", arn->partition, arn->service, arn->region, arn->account,
-                                             arn->resource};
+          const std::string_view parts[6] = {"arn",       arn->partition, arn->service,
+                                             arn->region, arn->account,   arn->resource};
           for (int i = 0; i < 6; ++i) v.arn[i] = Pattern::Compile(parts[i], options);
           v.arn_split = true;
         } else {
@@ -293,8 +292,7 @@ bool Condition::MatchOne(std::string_view cv, const ConditionValue& v, const Con
       if (!v.arn_split) return v.pattern.IsAny();
       const auto arn = ArnView::Parse(cv);
       if (!arn) return false;
-      const std::string_view parts[6] = {"arn", arn->partition, arn->service, arn->region, arn->account,
-                                         arn->resource};
+      const std::string_view parts[6] = {"arn", arn->partition, arn->service, arn->region, arn->account, arn->resource};
       for (int i = 0; i < 6; ++i) {
         if (!v.arn[i].Match(parts[i], &context)) return false;
       }

@@ -52,12 +52,12 @@ std::optional<double> ParseIamDate(std::string_view text);
 //! One condition value, precompiled for its operator family.
 struct ConditionValue {
   std::string text;
-  Pattern pattern;                //!< kString (and kBool/kBinary: exact)
-  std::array<Pattern, 6> arn;     //!< kArn: one pattern per ARN part
-  bool arn_split = false;         //!< kArn: false when the value has fewer than six parts
-  double number = 0;              //!< kNumeric, kDate (epoch seconds)
-  bool valid = true;              //!< false when the value cannot be read for its operator
-  IpNetwork network;              //!< kIp
+  Pattern pattern;             //!< kString (and kBool/kBinary: exact)
+  std::array<Pattern, 6> arn;  //!< kArn: one pattern per ARN part
+  bool arn_split = false;      //!< kArn: false when the value has fewer than six parts
+  double number = 0;           //!< kNumeric, kDate (epoch seconds)
+  bool valid = true;           //!< false when the value cannot be read for its operator
+  IpNetwork network;           //!< kIp
 };
 
 struct Condition {

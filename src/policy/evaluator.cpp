@@ -13,7 +13,8 @@ struct Scan {
 
 // Scans one policy whose statements carry no Principal (identity, boundary, session, SCP).
 void ScanPolicy(const Policy& policy, PolicyRole role, uint8_t level, const Request& r, Scan* scan) {
-  for (const auto& s : policy.statements) {
+  for (const uint32_t n : policy.Candidates(r.action.service_hash)) {
+    const Statement& s = policy.statements[n];
     if (s.effect == Effect::kAllow && scan->allow.statement != nullptr) continue;
     if (!s.Applies(r.action, r.resource, r.context)) continue;
     const StatementRef ref{&policy, &s, role, level};
@@ -49,9 +50,8 @@ Decision Implicit(uint8_t missing, Decision d) {
 }  // namespace
 
 bool RcpSupportsService(std::string_view service) {
-  static constexpr std::string_view kServices[] = {"s3",   "sts",  "kms",         "sqs",
-                                                   "secretsmanager", "ecr", "aoss", "logs",
-                                                   "cognito-idp", "cognito-identity"};
+  static constexpr std::string_view kServices[] = {"s3",  "sts",  "kms",  "sqs",         "secretsmanager",
+                                                   "ecr", "aoss", "logs", "cognito-idp", "cognito-identity"};
   return std::find(std::begin(kServices), std::end(kServices), service) != std::end(kServices);
 }
 
@@ -106,7 +106,8 @@ Decision Evaluate(const Request& r, const PolicySet& p) {
   if (RcpSupportsService(r.action.service)) {
     for (size_t level = 0; level < p.rcps.size(); ++level) {
       for (const Policy* rcp : p.rcps[level]) {
-        for (const auto& s : rcp->statements) {
+        for (const uint32_t n : rcp->Candidates(r.action.service_hash)) {
+          const Statement& s = rcp->statements[n];
           if (s.effect != Effect::kDeny) continue;
           if (s.principal.present && s.principal.Match(caller) == PrincipalMatch::kNone) continue;
           if (s.Applies(r.action, r.resource, r.context)) {
@@ -120,7 +121,8 @@ Decision Evaluate(const Request& r, const PolicySet& p) {
   // The resource policy: the strongest Allow that names the caller, or a Deny that names it at all.
   StatementRef resource_allow;
   if (p.resource != nullptr) {
-    for (const auto& s : p.resource->statements) {
+    for (const uint32_t n : p.resource->Candidates(r.action.service_hash)) {
+      const Statement& s = p.resource->statements[n];
       PrincipalMatch m = s.principal.present ? s.principal.Match(caller) : PrincipalMatch::kNone;
       // "NotPrincipal" with Deny always applies to a principal that has a permissions boundary.
       if (s.effect == Effect::kDeny && s.principal.negated && p.boundary != nullptr && caller.IsIamPrincipal()) {

@@ -55,23 +55,23 @@ struct StatementRef {
 
 //! Why the verdict is what it is.
 enum class Basis : uint8_t {
-  kCallerIdentity,     //!< sts:GetCallerIdentity
-  kExplicitDeny,       //!< deny: the Deny statement
-  kScpLevelNoAllow,    //!< SCP level scp_level has no applicable Allow
-  kIdentityAllows,     //!< same account: identity side
-  kResourceAllows,     //!< resource policy alone (names the caller; service principal; anonymous)
-  kBothAllow,          //!< identity side and resource policy (cross account, trust naming an account)
-  kMissingGrant,       //!< implicit deny: see Decision::missing
+  kCallerIdentity,   //!< sts:GetCallerIdentity
+  kExplicitDeny,     //!< deny: the Deny statement
+  kScpLevelNoAllow,  //!< SCP level scp_level has no applicable Allow
+  kIdentityAllows,   //!< same account: identity side
+  kResourceAllows,   //!< resource policy alone (names the caller; service principal; anonymous)
+  kBothAllow,        //!< identity side and resource policy (cross account, trust naming an account)
+  kMissingGrant,     //!< implicit deny: see Decision::missing
 };
 
 //! Bits of Decision::missing: what an implicitly denied request lacked.
 enum Missing : uint8_t {
-  kMissingIdentity = 1,        //!< no identity-based policy allows
-  kMissingBoundary = 2,        //!< the permissions boundary does not allow
-  kMissingSession = 4,         //!< the session policy does not allow
-  kMissingResource = 8,        //!< the resource policy grants nothing to the caller
-  kNoResourcePolicy = 16,      //!< the resource has no resource policy
-  kResourceOnlyAccount = 32,   //!< the resource policy names only the caller's account (delegation)
+  kMissingIdentity = 1,       //!< no identity-based policy allows
+  kMissingBoundary = 2,       //!< the permissions boundary does not allow
+  kMissingSession = 4,        //!< the session policy does not allow
+  kMissingResource = 8,       //!< the resource policy grants nothing to the caller
+  kNoResourcePolicy = 16,     //!< the resource has no resource policy
+  kResourceOnlyAccount = 32,  //!< the resource policy names only the caller's account (delegation)
 };
 
 struct Decision {

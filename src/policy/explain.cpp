@@ -1,5 +1,7 @@
 #include "policy/explain.h"
 
+#include <vector>
+
 namespace xacct::policy {
 
 namespace {
@@ -25,11 +27,12 @@ std::string_view RoleName(PolicyRole role, bool trust) {
 std::string Describe(const StatementRef& ref, bool trust) {
   std::string out = "statement ";
   if (!ref.statement->sid.empty()) out += "\"" + ref.statement->sid + "\" ";
-  out += "(Statement[" + std::to_string(ref.statement->index) + "]) of the " + std::string(RoleName(ref.role, trust));
+  out += "(Statement[" + std::to_string(ref.statement->index) + "]) of ";
+  const std::string kind(RoleName(ref.role, trust));
+  out += ref.policy->label.empty() ? "the " + kind : ref.policy->label + " (" + kind + ")";
   if (ref.role == PolicyRole::kScp || ref.role == PolicyRole::kRcp) {
     out += " at organization level " + std::to_string(ref.level) + " (0 = root)";
   }
-  if (!ref.policy->label.empty()) out += " " + ref.policy->label;
   return out;
 }
 
@@ -45,11 +48,19 @@ std::string Side(const Decision& d, const Request& r) {
   return "same-account request";
 }
 
-std::string Refs(const Decision& d) {
-  std::string out;
+// The deciding statements, optionally only those of the identity side or of the resource policy.
+enum class Only { kAll, kIdentitySide, kResource };
+std::string Refs(const Decision& d, Only only = Only::kAll) {
+  std::vector<std::string> parts;
   for (uint8_t i = 0; i < d.ref_count; ++i) {
-    if (i > 0) out += (i + 1 == d.ref_count) ? " and " : ", ";
-    out += Describe(d.refs[i], d.trust);
+    const bool resource = d.refs[i].role == PolicyRole::kResource;
+    if ((only == Only::kIdentitySide && resource) || (only == Only::kResource && !resource)) continue;
+    parts.push_back(Describe(d.refs[i], d.trust));
+  }
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += (i + 1 == parts.size()) ? " and " : ", ";
+    out += parts[i];
   }
   return out;
 }
@@ -102,7 +113,9 @@ std::string Explain(const Decision& d, const Request& r, const PolicySet& p) {
     case Basis::kResourceAllows:
       return "allowed (" + side + "): " + Refs(d) + " allows " + on + " to " + CallerName(r);
     case Basis::kBothAllow:
-      return "allowed (" + side + "): the identity side (" + Refs(d) + ") and " + resource_policy + " both allow " + on;
+      return "allowed (" + side + "): " + Refs(d, Only::kIdentitySide) + " allow " + on +
+             " on the caller's side, and " + Refs(d, Only::kResource) + " of " + owner +
+             " allows it on the resource's side";
     case Basis::kMissingGrant:
       break;
   }
@@ -118,8 +131,9 @@ std::string Explain(const Decision& d, const Request& r, const PolicySet& p) {
     if (d.trust) {
       add("role " + owner + " has no trust policy");
     } else {
-      add(owner + " has no resource policy, so nothing " + (d.cross_account ? "in account " + r.resource_account + " " : "") +
-          "grants " + action + " to " + CallerName(r));
+      add(owner + " has no resource policy, so nothing " +
+          (d.cross_account ? "in account " + r.resource_account + " " : "") + "grants " + action + " to " +
+          CallerName(r));
     }
   }
   if (d.missing & kMissingResource) {
@@ -131,10 +145,12 @@ std::string Explain(const Decision& d, const Request& r, const PolicySet& p) {
         (d.cross_account ? " (across accounts the caller's own account must allow it too)" : ""));
   }
   if (d.missing & kMissingBoundary) {
-    add("the permissions boundary" + (p.boundary != nullptr && !p.boundary->label.empty() ? " " + p.boundary->label : "") +
-        " does not allow " + action + (d.resource_match == PrincipalMatch::kRoleArn
-                                           ? " (a resource-policy grant to the role ARN is limited by the boundary)"
-                                           : ""));
+    add("the permissions boundary" +
+        (p.boundary != nullptr && !p.boundary->label.empty() ? " " + p.boundary->label : "") + " does not allow " +
+        action +
+        (d.resource_match == PrincipalMatch::kRoleArn
+             ? " (a resource-policy grant to the role ARN is limited by the boundary)"
+             : ""));
   }
   if (d.missing & kMissingSession) {
     add("the session policy passed when the session was created does not allow " + action);

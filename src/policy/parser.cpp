@@ -78,10 +78,12 @@ class StatementParser {
       s.sid = std::string(JsonString(*sid));
       const bool iam = options_.kind == PolicyKind::kIdentity || options_.kind == PolicyKind::kTrust;
       if (options_.strict && iam &&
-          s.sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != std::string::npos) {
-        return Malformed("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
-                         "expression [0-9A-Za-z]*",
-                         where_ + ": Sid \"" + s.sid + "\"");
+          s.sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") !=
+              std::string::npos) {
+        return Malformed(
+            "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular "
+            "expression [0-9A-Za-z]*",
+            where_ + ": Sid \"" + s.sid + "\"");
       }
     }
     if (auto status = ParseEffect(*object, &s); !status) return status.error();
@@ -147,14 +149,16 @@ class StatementParser {
     if (object == nullptr || object->empty()) {
       return Malformed(kSyntax, where_ + ": " + field + " must be \"*\" or an object");
     }
-    for (const auto& [type, values] : *object) {
+    for (const auto& member : *object) {
+      const std::string type(member.key());
+      const json::value& values = member.value();
       std::vector<std::string> list;
       if (!StringList(values, &list) || list.empty()) {
-        return Malformed(kSyntax, where_ + ": " + field + "." + std::string(type) + " must be a string or a list");
+        return Malformed(kSyntax, where_ + ": " + field + "." + type + " must be a string or a list");
       }
       for (const auto& v : list) {
         auto invalid = [&] {
-          return Malformed("Invalid principal in policy: \"" + std::string(type) + "\":\"" + v + "\"",
+          return Malformed("Invalid principal in policy: \"" + type + "\":\"" + v + "\"",
                            where_ + ": " + field + " names \"" + v + "\", which is not a valid principal");
         };
         if (type == "AWS") {
@@ -298,7 +302,8 @@ Result<Policy> ParsePolicy(std::string_view text, const ParseOptions& options) {
   if (!document) return Malformed(kSyntax, document.error().message);
   // JSON parsers keep one of two duplicate keys; IAM rejects the document.
   if (options.strict) {
-    if (auto key = FindDuplicateKey(text)) return Malformed(kSyntax, "the key \"" + *key + "\" appears twice in one object");
+    if (auto key = FindDuplicateKey(text))
+      return Malformed(kSyntax, "the key \"" + *key + "\" appears twice in one object");
   }
   return ParsePolicyDocument(*document, options);
 }
@@ -350,6 +355,7 @@ Result<Policy> ParsePolicyDocument(const json::value& document, const ParseOptio
   } else {
     return Malformed(kSyntax, "Statement must be an object or a list of objects");
   }
+  policy.BuildIndex();
   return policy;
 }
 
@@ -363,8 +369,8 @@ size_t PolicySize(std::string_view text) {
 
 Status CheckPolicySize(std::string_view text, size_t limit, std::string_view quota_name) {
   if (PolicySize(text) <= limit) return Ok{};
-  AwsError e = AwsError::Client("LimitExceeded", "Cannot exceed quota for " + std::string(quota_name) + ": " +
-                                                     std::to_string(limit), 409);
+  AwsError e = AwsError::Client(
+      "LimitExceeded", "Cannot exceed quota for " + std::string(quota_name) + ": " + std::to_string(limit), 409);
   e.detail = "the document has " + std::to_string(PolicySize(text)) + " characters without white space";
   return e;
 }

@@ -15,7 +15,10 @@ std::string_view Trim(std::string_view s) {
 bool StartsWithAt(std::string_view subject, size_t at, std::string_view piece, bool ignore_case) {
   if (subject.size() - at < piece.size()) return false;
   if (!ignore_case) {
-    return piece.empty() || (subject[at] == piece[0] && subject.compare(at, piece.size(), piece) == 0);
+    for (size_t i = 0; i < piece.size(); ++i) {
+      if (subject[at + i] != piece[i]) return false;
+    }
+    return true;
   }
   for (size_t i = 0; i < piece.size(); ++i) {
     if (Lower(subject[at + i]) != Lower(piece[i])) return false;
@@ -27,15 +30,14 @@ bool StartsWithAt(std::string_view subject, size_t at, std::string_view piece, b
 
 Pattern Pattern::Compile(std::string_view text, Options options) {
   Pattern p;
-  p.text_ = std::string(text);
   auto add_literal = [&p](std::string_view piece) {
     if (piece.empty()) return;
     if (!p.tokens_.empty() && p.tokens_.back().type == Token::kLiteral &&
         p.tokens_.back().begin + p.tokens_.back().size == p.literals_.size()) {
       p.tokens_.back().size += static_cast<uint32_t>(piece.size());
     } else {
-      p.tokens_.push_back(Token{Token::kLiteral, static_cast<uint32_t>(p.literals_.size()),
-                                static_cast<uint32_t>(piece.size())});
+      p.tokens_.push_back(
+          Token{Token::kLiteral, static_cast<uint32_t>(p.literals_.size()), static_cast<uint32_t>(piece.size())});
     }
     p.literals_.append(piece);
   };
@@ -93,6 +95,8 @@ Pattern Pattern::Compile(std::string_view text, Options options) {
     p.kind_ = Kind::kAny;
   } else if (!wild && p.variables_.empty()) {
     p.kind_ = Kind::kExact;
+  } else if (p.tokens_.size() == 2 && p.tokens_[0].type == Token::kLiteral && p.tokens_[1].type == Token::kStar) {
+    p.kind_ = Kind::kPrefix;  // literals_ holds exactly the prefix
   } else {
     p.kind_ = Kind::kGlob;
     if (p.tokens_.front().type == Token::kLiteral) p.first_ = p.literals_[p.tokens_.front().begin];
@@ -123,6 +127,7 @@ bool Pattern::MatchSlow(std::string_view subject, const Context* context, bool i
   if (kind_ == Kind::kExact) {
     return subject.size() == literals_.size() && StartsWithAt(subject, 0, literals_, ignore_case);
   }
+  if (kind_ == Kind::kPrefix) return StartsWithAt(subject, 0, literals_, ignore_case);
   // Greedy matching with one backtrack point (the last '*'): literal runs and resolved variables are
   // compared as whole pieces, which is equivalent to the character-level algorithm.
   constexpr size_t kNone = static_cast<size_t>(-1);

@@ -26,13 +26,11 @@ class Pattern {
   //! Matches all of `subject`. Variables are resolved from `context`; a variable that cannot be
   //! resolved (absent key without a default, or a multivalued key) makes the pattern match nothing.
   bool Match(std::string_view subject, const Context* context, bool ignore_case = false) const {
-    // The common cases inline: "*" and literal text (first byte checked before memcmp).
+    // The common cases inline: "*", literal text, and "literal*" (the shape of "s3:Get*", "bucket/*").
     if (kind_ == Kind::kAny) return true;
     if (!ignore_case) {
-      if (kind_ == Kind::kExact) {
-        return subject.size() == literals_.size() &&
-               (subject.empty() || (subject[0] == literals_[0] && subject == std::string_view(literals_)));
-      }
+      if (kind_ == Kind::kExact) return subject.size() == literals_.size() && SameBytes(subject.data(), literals_);
+      if (kind_ == Kind::kPrefix) return subject.size() >= literals_.size() && SameBytes(subject.data(), literals_);
       // A glob that starts with literal text rejects most subjects on their first byte.
       if (first_ != '\0' && (subject.empty() || subject[0] != first_)) return false;
     }
@@ -41,10 +39,19 @@ class Pattern {
 
   bool IsAny() const { return kind_ == Kind::kAny; }
   bool HasVariables() const { return !variables_.empty(); }
-  const std::string& text() const { return text_; }
 
  private:
-  enum class Kind : uint8_t { kExact, kAny, kGlob };
+  enum class Kind : uint8_t { kExact, kAny, kPrefix, kGlob };
+
+  // Compares literal.size() bytes of `data` with `literal`: a plain loop, since policy literals are
+  // short and a call to memcmp costs more than the comparison.
+  static bool SameBytes(const char* data, const std::string& literal) {
+    const size_t n = literal.size();
+    for (size_t i = 0; i < n; ++i) {
+      if (data[i] != literal[i]) return false;
+    }
+    return true;
+  }
   struct Token {
     enum Type : uint8_t { kLiteral, kStar, kQuestion, kVariable } type;
     uint32_t begin = 0;  //!< kLiteral: offset into literals_; kVariable: index into variables_
@@ -59,7 +66,7 @@ class Pattern {
   bool MatchSlow(std::string_view subject, const Context* context, bool ignore_case) const;
   bool Resolve(const Token& token, const Context* context, std::string_view* out) const;
 
-  std::string text_;
+  // Layout: what Match() reads first sits first.
   Kind kind_ = Kind::kExact;
   char first_ = '\0';  //!< kGlob: the first character when the pattern starts with a literal
   std::string literals_;

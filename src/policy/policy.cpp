@@ -1,5 +1,7 @@
 #include "policy/policy.h"
 
+#include <algorithm>
+
 #include "common/arn.h"
 
 namespace xacct::policy {
@@ -39,6 +41,7 @@ ResourceName ResourceName::From(std::string_view resource) {
                std::string(arn->region),
                std::string(arn->account),
                std::string(arn->resource)};
+    r.head = r.parts[1] + ":" + r.parts[2] + ":" + r.parts[3] + ":" + r.parts[4];
   }
   return r;
 }
@@ -53,12 +56,18 @@ ResourcePattern ResourcePattern::Compile(std::string_view text, bool variables) 
   }
   const auto arn = ArnView::Parse(text);
   if (!arn) {
-    p.whole = Pattern::Compile(text, options);
+    p.rest = Pattern::Compile(text, options);
     return p;
   }
   p.split = true;
   const std::string_view head[4] = {arn->partition, arn->service, arn->region, arn->account};
   for (int i = 0; i < 4; ++i) p.parts[i] = Pattern::Compile(head[i], options);
+  const std::string joined =
+      std::string(head[0]) + ":" + std::string(head[1]) + ":" + std::string(head[2]) + ":" + std::string(head[3]);
+  if (joined.find_first_of("*?$") == std::string::npos) {
+    p.head_exact = true;
+    p.head = joined;
+  }
   std::string_view resource = arn->resource;
   if (arn->service != "s3") {
     if (const auto cut = resource.find_first_of("/:"); cut != std::string_view::npos) {
@@ -73,11 +82,12 @@ ResourcePattern ResourcePattern::Compile(std::string_view text, bool variables) 
 bool ResourcePattern::Matches(const ResourceName& resource, const Context& context) const {
   if (any) return true;
   if (resource.is_any) return false;
-  if (!split) return whole.Match(resource.text, &context);
+  if (!split) return rest.Match(resource.text, &context);
   if (!resource.is_arn) return false;
-  // Service first: it differs most often.
-  if (!parts[1].Match(resource.parts[2], &context) || !parts[0].Match(resource.parts[1], &context) ||
-      !parts[2].Match(resource.parts[3], &context) || !parts[3].Match(resource.parts[4], &context)) {
+  if (head_exact) {
+    if (resource.head != head) return false;
+  } else if (!parts[1].Match(resource.parts[2], &context) || !parts[0].Match(resource.parts[1], &context) ||
+             !parts[2].Match(resource.parts[3], &context) || !parts[3].Match(resource.parts[4], &context)) {
     return false;
   }
   std::string_view rest_of_resource = resource.parts[5];
@@ -130,8 +140,33 @@ bool Statement::ConditionsHold(const Context& context) const {
   return true;
 }
 
-bool Statement::Applies(const ActionName& action, const ResourceName& resource, const Context& context) const {
-  return MatchesAction(action) && MatchesResource(resource, context) && ConditionsHold(context);
+}  // namespace xacct::policy
+
+namespace xacct::policy {
+
+void Policy::BuildIndex() {
+  index_.clear();
+  unfiltered_.clear();
+  for (const auto& s : statements) {
+    for (uint8_t i = 0; i < s.action_service_count; ++i) {
+      const uint64_t h = s.action_services[i];
+      if (std::none_of(index_.begin(), index_.end(), [h](const Bucket& b) { return b.service_hash == h; })) {
+        index_.push_back(Bucket{h, {}});
+      }
+    }
+  }
+  for (uint32_t n = 0; n < statements.size(); ++n) {
+    const Statement& s = statements[n];
+    if (s.action_service_count == 0) {
+      unfiltered_.push_back(n);
+      for (auto& bucket : index_) bucket.statements.push_back(n);
+      continue;
+    }
+    for (auto& bucket : index_) {
+      const auto end = s.action_services.begin() + s.action_service_count;
+      if (std::find(s.action_services.begin(), end, bucket.service_hash) != end) bucket.statements.push_back(n);
+    }
+  }
 }
 
 }  // namespace xacct::policy

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,12 +25,12 @@ enum class Effect : uint8_t { kAllow, kDeny };
 
 //! What kind of policy a document is, which decides the elements it must or must not have.
 enum class PolicyKind : uint8_t {
-  kIdentity,    //!< inline or managed identity policy (also: permissions boundary, session policy)
-  kResource,    //!< resource-based policy (S3 bucket, Glue catalog, DynamoDB table, ...)
-  kTrust,       //!< role trust policy
-  kScp,         //!< service control policy
-  kRcp,         //!< resource control policy
-  kAny,         //!< unknown: accept either form (the simulation's resource policy)
+  kIdentity,  //!< inline or managed identity policy (also: permissions boundary, session policy)
+  kResource,  //!< resource-based policy (S3 bucket, Glue catalog, DynamoDB table, ...)
+  kTrust,     //!< role trust policy
+  kScp,       //!< service control policy
+  kRcp,       //!< resource control policy
+  kAny,       //!< unknown: accept either form (the simulation's resource policy)
 };
 
 //! The action of a request, prepared once: service prefix and name, lowercased.
@@ -47,6 +48,7 @@ struct ResourceName {
   bool is_any = false;  //!< "*" (an action without resource-level permissions)
   bool is_arn = false;
   std::array<std::string, 6> parts;  //!< "arn", partition, service, region, account, resource
+  std::string head;                  //!< "partition:service:region:account", for one-compare matching
   static ResourceName From(std::string_view resource);
 };
 
@@ -54,44 +56,48 @@ struct ResourceName {
 uint64_t ServiceHash(std::string_view service_lower);
 
 struct ActionPattern {
+  bool any = false;           //!< "*"
   uint64_t service_hash = 0;  //!< of the literal, lowercased service prefix (IAM forbids wildcards there)
   Pattern name;               //!< lowercased glob
-  bool any = false;           //!< "*"
   bool Matches(const ActionName& action) const {
     return any || (service_hash == action.service_hash && name.Match(action.name, nullptr));
   }
 };
 
 struct ResourcePattern {
-  std::string text;
-  bool any = false;       //!< "*"
-  bool split = false;     //!< an ARN with six parts, matched part by part
+  bool any = false;              //!< "*"
+  bool split = false;            //!< an ARN with six parts, matched part by part
+  bool head_exact = false;       //!< partition, service, region and account have no wildcard or variable
+  std::string head;              //!< when head_exact: "partition:service:region:account"
   std::array<Pattern, 4> parts;  //!< partition, service, region, account
   std::string type_prefix;       //!< resource type and its delimiter, compared literally
-  Pattern rest;                  //!< the resource part after type_prefix (or all of it)
-  Pattern whole;                 //!< when !split
+  Pattern rest;                  //!< the resource part after type_prefix (or all of it); when !split, the whole text
+  std::string text;
   bool Matches(const ResourceName& resource, const Context& context) const;
   static ResourcePattern Compile(std::string_view text, bool variables);
 };
 
 struct Statement {
-  std::string sid;
-  uint32_t index = 0;  //!< position in the policy's Statement list
-  Effect effect = Effect::kAllow;
-  PrincipalBlock principal;
-  bool not_action = false;
-  std::vector<ActionPattern> actions;
+  // Hot fields first: the evaluator reads these for every statement it passes over.
   //! Prefilter: the service hashes of up to four Action entries (none of them "*"), so that a
   //! statement of another service is passed over without touching its patterns.
   std::array<uint64_t, 4> action_services{};
   uint8_t action_service_count = 0;  //!< 0: no prefilter (NotAction, "*", or more than four)
+  Effect effect = Effect::kAllow;
+  bool not_action = false;
   bool has_resource = false;  //!< Resource or NotResource present (trust policies have neither)
   bool not_resource = false;
+  uint32_t index = 0;  //!< position in the policy's Statement list
+  std::vector<ActionPattern> actions;
   std::vector<ResourcePattern> resources;
   std::vector<Condition> conditions;
+  PrincipalBlock principal;
+  std::string sid;
 
   //! Action, resource and conditions all apply (the principal is checked separately).
-  bool Applies(const ActionName& action, const ResourceName& resource, const Context& context) const;
+  bool Applies(const ActionName& action, const ResourceName& resource, const Context& context) const {
+    return MatchesAction(action) && MatchesResource(resource, context) && ConditionsHold(context);
+  }
   bool MatchesAction(const ActionName& action) const {
     if (action_service_count != 0) {
       bool any = false;
@@ -112,6 +118,25 @@ struct Policy {
   std::string version;  //!< "2012-10-17" or "2008-10-17"
   std::string id;
   std::vector<Statement> statements;
+
+  //! The indexes, in order, of the statements that can match an action of the service with this
+  //! hash: those naming the service plus those without a prefilter (NotAction, "*", long lists).
+  std::span<const uint32_t> Candidates(uint64_t service_hash) const {
+    for (const auto& bucket : index_) {
+      if (bucket.service_hash == service_hash) return bucket.statements;
+    }
+    return unfiltered_;
+  }
+  //! Builds the per-service index; the parser calls it once the statements are complete.
+  void BuildIndex();
+
+ private:
+  struct Bucket {
+    uint64_t service_hash;
+    std::vector<uint32_t> statements;
+  };
+  std::vector<Bucket> index_;
+  std::vector<uint32_t> unfiltered_;
 };
 
 }  // namespace xacct::policy

@@ -17,9 +17,8 @@ PrincipalMatch EntryMatch(const PrincipalEntry& e, const Caller& c) {
     case T::kEveryone:
       return PrincipalMatch::kDirect;
     case T::kAccount:
-      return (c.IsIamPrincipal() || c.kind == CallerKind::kOther) && c.account == e.account
-                 ? PrincipalMatch::kAccount
-                 : PrincipalMatch::kNone;
+      return (c.IsIamPrincipal() || c.kind == CallerKind::kOther) && c.account == e.account ? PrincipalMatch::kAccount
+                                                                                            : PrincipalMatch::kNone;
     case T::kUser:
     case T::kArn:
       return c.kind != CallerKind::kService && c.kind != CallerKind::kAnonymous && c.arn == e.value

@@ -40,9 +40,9 @@ struct Caller {
 //! the boundary, role ARN grants are; account grants only delegate to identity policies).
 enum class PrincipalMatch : uint8_t {
   kNone,
-  kAccount,   //!< the caller's account (id or :root)
-  kRoleArn,   //!< the role of the calling session
-  kDirect,    //!< the caller's own ARN (user or session), a service principal, "*", or NotPrincipal
+  kAccount,  //!< the caller's account (id or :root)
+  kRoleArn,  //!< the role of the calling session
+  kDirect,   //!< the caller's own ARN (user or session), a service principal, "*", or NotPrincipal
 };
 
 struct PrincipalEntry {

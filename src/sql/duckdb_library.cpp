@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <filesystem>
+
 namespace xacct::sql {
 
 namespace {
@@ -15,22 +17,26 @@ bool Resolve(void* handle, const char* name, F* out) {
 }  // namespace
 
 Result<std::shared_ptr<DuckDbLibrary>> DuckDbLibrary::Load() {
-  // RTLD_LOCAL: DuckDB's symbols stay out of the global namespace.
-  void* handle = dlopen("libduckdb.so", RTLD_NOW | RTLD_LOCAL);
+  // Next to the binary first: under a sanitizer dlopen is intercepted and the caller's RUNPATH
+  // ($ORIGIN) is not consulted. RTLD_LOCAL keeps DuckDB's symbols out of the global namespace.
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  void* handle = nullptr;
+  if (!ec) handle = dlopen((exe.parent_path() / "libduckdb.so").c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) handle = dlopen("libduckdb.so", RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     return AwsError::Server("InternalFailure", std::string("cannot load libduckdb.so: ") + dlerror());
   }
   auto lib = std::make_shared<DuckDbLibrary>();
   DuckDbApi& a = lib->api_;
-  const bool ok = Resolve(handle, "duckdb_open", &a.open) && Resolve(handle, "duckdb_close", &a.close) &&
-                  Resolve(handle, "duckdb_connect", &a.connect) &&
-                  Resolve(handle, "duckdb_disconnect", &a.disconnect) && Resolve(handle, "duckdb_query", &a.query) &&
-                  Resolve(handle, "duckdb_destroy_result", &a.destroy_result) &&
-                  Resolve(handle, "duckdb_column_count", &a.column_count) &&
-                  Resolve(handle, "duckdb_row_count", &a.row_count) &&
-                  Resolve(handle, "duckdb_result_error", &a.result_error) &&
-                  Resolve(handle, "duckdb_value_varchar", &a.value_varchar) && Resolve(handle, "duckdb_free", &a.free) &&
-                  Resolve(handle, "duckdb_library_version", &a.library_version);
+  const bool ok =
+      Resolve(handle, "duckdb_open", &a.open) && Resolve(handle, "duckdb_close", &a.close) &&
+      Resolve(handle, "duckdb_connect", &a.connect) && Resolve(handle, "duckdb_disconnect", &a.disconnect) &&
+      Resolve(handle, "duckdb_query", &a.query) && Resolve(handle, "duckdb_destroy_result", &a.destroy_result) &&
+      Resolve(handle, "duckdb_column_count", &a.column_count) && Resolve(handle, "duckdb_row_count", &a.row_count) &&
+      Resolve(handle, "duckdb_result_error", &a.result_error) &&
+      Resolve(handle, "duckdb_value_varchar", &a.value_varchar) && Resolve(handle, "duckdb_free", &a.free) &&
+      Resolve(handle, "duckdb_library_version", &a.library_version);
   if (!ok) return AwsError::Server("InternalFailure", "libduckdb.so lacks a C API function xacct needs");
   return lib;
 }

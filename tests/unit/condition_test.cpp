@@ -47,7 +47,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"StringEquals", "aws:username", {"carlos"}, true},
         ConditionCase{"StringEquals", "AWS:UserName", {"carlos"}, true},  // keys are case-insensitive
         ConditionCase{"StringEquals", "aws:username", {"Carlos"}, false},
-        ConditionCase{"StringEquals", "aws:username", {"x", "carlos"}, true},  // values OR
+        ConditionCase{"StringEquals", "aws:username", {"x", "carlos"}, true},      // values OR
         ConditionCase{"StringNotEquals", "aws:username", {"x", "carlos"}, false},  // negated: NOR
         ConditionCase{"StringNotEquals", "aws:username", {"x", "y"}, true},
         ConditionCase{"StringEqualsIgnoreCase", "aws:username", {"CARLOS"}, true},
@@ -94,8 +94,7 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"ArnLike", "aws:PrincipalArn", {"arn:aws:*:role/path/Admin"}, false},  // parts don't merge
         ConditionCase{"ArnNotLike", "aws:PrincipalArn", {"arn:aws:iam::*:user/*"}, true},
         ConditionCase{"ArnNotEquals", "aws:SourceArn", {"arn:aws:s3:::my-bucket"}, false},
-        ConditionCase{"Null", "aws:userid", {"true"}, true},
-        ConditionCase{"Null", "aws:username", {"true"}, false},
+        ConditionCase{"Null", "aws:userid", {"true"}, true}, ConditionCase{"Null", "aws:username", {"true"}, false},
         ConditionCase{"Null", "aws:username", {"false"}, true},
         ConditionCase{"Null", "aws:CalledVia", {"true"}, true},  // an empty list counts as absent
         // Set operators.

@@ -53,7 +53,8 @@ TEST(DocumentFilesTest, UnusualValidDocumentsAreAccepted) {
   for (const auto& e : entries) {
     const auto& entry = e.as_object();
     auto p = ParseEntry(entry);
-    EXPECT_TRUE(p.ok()) << JsonString(entry.at("name")) << ": " << (p.ok() ? "" : p.error().message + " " + p.error().detail);
+    EXPECT_TRUE(p.ok()) << JsonString(entry.at("name")) << ": "
+                        << (p.ok() ? "" : p.error().message + " " + p.error().detail);
   }
 }
 

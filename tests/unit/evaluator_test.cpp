@@ -12,7 +12,8 @@ namespace xacct::policy {
 namespace {
 
 constexpr const char* kRole = "cm-kasama-cross-account-dev-sfn-execution-role";
-constexpr const char* kSession = "arn:aws:sts::222222222222:assumed-role/cm-kasama-cross-account-dev-sfn-execution-role/exec-1";
+constexpr const char* kSession =
+    "arn:aws:sts::222222222222:assumed-role/cm-kasama-cross-account-dev-sfn-execution-role/exec-1";
 
 constexpr const char* kIdentity = R"({"Version":"2012-10-17","Statement":[{
   "Sid":"AllowSourceGlueCatalogReadAccess","Effect":"Allow",
@@ -90,8 +91,8 @@ TEST(SeedPipelineTest, ExplanationSaysWhichSideIsMissing) {
 TEST(EvaluatorTest, ExplicitDenyInAnScpWinsAndIsNamed) {
   const Policy identity = Parse(kIdentity, PolicyKind::kIdentity, "");
   const Policy catalog = Parse(kCatalogPolicy, PolicyKind::kResource, "");
-  const Policy full = Parse(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", PolicyKind::kScp,
-                            "FullAWSAccess");
+  const Policy full =
+      Parse(R"({"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}})", PolicyKind::kScp, "FullAWSAccess");
   const Policy deny = Parse(R"({"Statement":{"Sid":"NoGlue","Effect":"Deny","Action":"glue:*","Resource":"*"}})",
                             PolicyKind::kScp, "p-noglue");
   const Request r = GlueRequest("arn:aws:glue:ap-northeast-1:111111111111:catalog");
@@ -110,7 +111,8 @@ TEST(EvaluatorTest, ExplicitDenyInAnScpWinsAndIsNamed) {
 }
 
 TEST(EvaluatorTest, GetCallerIdentityNeedsNoPermission) {
-  const Policy deny = Parse(R"({"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}})", PolicyKind::kIdentity, "");
+  const Policy deny =
+      Parse(R"({"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}})", PolicyKind::kIdentity, "");
   Request r;
   r.caller = Caller::From(std::string("arn:aws:iam::111111111111:user/alice"));
   r.action = ActionName::From("sts:GetCallerIdentity");

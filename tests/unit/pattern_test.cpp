@@ -20,17 +20,15 @@ TEST_P(GlobTest, MatchesAsIamDoes) {
   EXPECT_EQ(p.Match(c.subject, nullptr), c.match) << c.pattern << " vs " << c.subject;
 }
 
-INSTANTIATE_TEST_SUITE_P(Wildcards, GlobTest,
-                         testing::Values(GlobCase{"*", "", true}, GlobCase{"*", "anything/at:all", true},
-                                         GlobCase{"abc", "abc", true}, GlobCase{"abc", "abd", false},
-                                         GlobCase{"abc", "ABC", false}, GlobCase{"a*", "a", true},
-                                         GlobCase{"a*c", "abbbc", true}, GlobCase{"a*c", "abbbd", false},
-                                         GlobCase{"a?c", "abc", true}, GlobCase{"a?c", "ac", false},
-                                         GlobCase{"*/*", "db/t", true}, GlobCase{"*/*", "db", false},
-                                         GlobCase{"a*b*c", "axxbyyc", true}, GlobCase{"a*b*c", "axxcyyb", false},
-                                         GlobCase{"**", "x", true}, GlobCase{"*a", "bbba", true},
-                                         GlobCase{"?*", "", false}, GlobCase{"x*y*", "xay", true}),
-                         [](const testing::TestParamInfo<GlobCase>& info) { return "case" + std::to_string(info.index); });
+INSTANTIATE_TEST_SUITE_P(
+    Wildcards, GlobTest,
+    testing::Values(GlobCase{"*", "", true}, GlobCase{"*", "anything/at:all", true}, GlobCase{"abc", "abc", true},
+                    GlobCase{"abc", "abd", false}, GlobCase{"abc", "ABC", false}, GlobCase{"a*", "a", true},
+                    GlobCase{"a*c", "abbbc", true}, GlobCase{"a*c", "abbbd", false}, GlobCase{"a?c", "abc", true},
+                    GlobCase{"a?c", "ac", false}, GlobCase{"*/*", "db/t", true}, GlobCase{"*/*", "db", false},
+                    GlobCase{"a*b*c", "axxbyyc", true}, GlobCase{"a*b*c", "axxcyyb", false}, GlobCase{"**", "x", true},
+                    GlobCase{"*a", "bbba", true}, GlobCase{"?*", "", false}, GlobCase{"x*y*", "xay", true}),
+    [](const testing::TestParamInfo<GlobCase>& info) { return "case" + std::to_string(info.index); });
 
 TEST(PatternTest, VariablesResolveFromContext) {
   Context ctx;
@@ -58,8 +56,8 @@ TEST(PatternTest, VariablesResolveFromContext) {
   ctx.Set("aws:username", "*");
   EXPECT_FALSE(Pattern::Compile("${aws:username}", vars).Match("carlos", &ctx));
   // Without variables enabled (policy version 2008-10-17) the text is literal.
-  EXPECT_TRUE(Pattern::Compile("${aws:username}", {.wildcards = true, .variables = false})
-                  .Match("${aws:username}", &ctx));
+  EXPECT_TRUE(
+      Pattern::Compile("${aws:username}", {.wildcards = true, .variables = false}).Match("${aws:username}", &ctx));
 }
 
 TEST(PatternTest, IgnoreCase) {
