@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,15 +44,24 @@ class Pattern {
  private:
   enum class Kind : uint8_t { kExact, kAny, kPrefix, kGlob };
 
-  // Compares literal.size() bytes of `data` with `literal`: a plain loop, since policy literals are
-  // short and a call to memcmp costs more than the comparison.
+  // Compares literal.size() bytes of `data` with `literal`, eight at a time: policy literals are
+  // short, and a call to memcmp costs more than the comparison itself.
   static bool SameBytes(const char* data, const std::string& literal) {
-    const size_t n = literal.size();
+    const char* lit = literal.data();
+    size_t n = literal.size();
+    for (; n >= 8; n -= 8, data += 8, lit += 8) {
+      uint64_t a;
+      uint64_t b;
+      std::memcpy(&a, data, 8);
+      std::memcpy(&b, lit, 8);
+      if (a != b) return false;
+    }
     for (size_t i = 0; i < n; ++i) {
-      if (data[i] != literal[i]) return false;
+      if (data[i] != lit[i]) return false;
     }
     return true;
   }
+
   struct Token {
     enum Type : uint8_t { kLiteral, kStar, kQuestion, kVariable } type;
     uint32_t begin = 0;  //!< kLiteral: offset into literals_; kVariable: index into variables_

@@ -79,25 +79,6 @@ ResourcePattern ResourcePattern::Compile(std::string_view text, bool variables) 
   return p;
 }
 
-bool ResourcePattern::Matches(const ResourceName& resource, const Context& context) const {
-  if (any) return true;
-  if (resource.is_any) return false;
-  if (!split) return rest.Match(resource.text, &context);
-  if (!resource.is_arn) return false;
-  if (head_exact) {
-    if (resource.head != head) return false;
-  } else if (!parts[1].Match(resource.parts[2], &context) || !parts[0].Match(resource.parts[1], &context) ||
-             !parts[2].Match(resource.parts[3], &context) || !parts[3].Match(resource.parts[4], &context)) {
-    return false;
-  }
-  std::string_view rest_of_resource = resource.parts[5];
-  if (!type_prefix.empty()) {
-    if (!rest_of_resource.starts_with(type_prefix)) return false;
-    rest_of_resource.remove_prefix(type_prefix.size());
-  }
-  return rest.Match(rest_of_resource, &context);
-}
-
 void Statement::BuildPrefilter() {
   action_service_count = 0;
   if (not_action || actions.size() > action_services.size()) return;
@@ -119,18 +100,6 @@ bool Statement::MatchesActionPatterns(const ActionName& action) const {
     }
   }
   return matched != not_action;
-}
-
-bool Statement::MatchesResource(const ResourceName& resource, const Context& context) const {
-  if (!has_resource) return true;
-  bool matched = false;
-  for (const auto& p : resources) {
-    if (p.Matches(resource, context)) {
-      matched = true;
-      break;
-    }
-  }
-  return matched != not_resource;
 }
 
 bool Statement::ConditionsHold(const Context& context) const {

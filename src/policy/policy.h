@@ -73,7 +73,7 @@ struct ResourcePattern {
   std::string type_prefix;       //!< resource type and its delimiter, compared literally
   Pattern rest;                  //!< the resource part after type_prefix (or all of it); when !split, the whole text
   std::string text;
-  bool Matches(const ResourceName& resource, const Context& context) const;
+  inline bool Matches(const ResourceName& resource, const Context& context) const;
   static ResourcePattern Compile(std::string_view text, bool variables);
 };
 
@@ -109,7 +109,7 @@ struct Statement {
   bool MatchesActionPatterns(const ActionName& action) const;
   //! Fills the prefilter from `actions`; the parser calls it once the statement is complete.
   void BuildPrefilter();
-  bool MatchesResource(const ResourceName& resource, const Context& context) const;
+  inline bool MatchesResource(const ResourceName& resource, const Context& context) const;
   bool ConditionsHold(const Context& context) const;
 };
 
@@ -138,5 +138,37 @@ struct Policy {
   std::vector<Bucket> index_;
   std::vector<uint32_t> unfiltered_;
 };
+
+// The matching hot path, inline: the evaluator calls these for every candidate statement.
+inline bool ResourcePattern::Matches(const ResourceName& resource, const Context& context) const {
+  if (any) return true;
+  if (resource.is_any) return false;
+  if (!split) return rest.Match(resource.text, &context);
+  if (!resource.is_arn) return false;
+  if (head_exact) {
+    if (resource.head.size() != head.size() || resource.head != head) return false;
+  } else if (!parts[1].Match(resource.parts[2], &context) || !parts[0].Match(resource.parts[1], &context) ||
+             !parts[2].Match(resource.parts[3], &context) || !parts[3].Match(resource.parts[4], &context)) {
+    return false;
+  }
+  std::string_view rest_of_resource = resource.parts[5];
+  if (!type_prefix.empty()) {
+    if (!rest_of_resource.starts_with(type_prefix)) return false;
+    rest_of_resource.remove_prefix(type_prefix.size());
+  }
+  return rest.Match(rest_of_resource, &context);
+}
+
+inline bool Statement::MatchesResource(const ResourceName& resource, const Context& context) const {
+  if (!has_resource) return true;
+  bool matched = false;
+  for (const auto& p : resources) {
+    if (p.Matches(resource, context)) {
+      matched = true;
+      break;
+    }
+  }
+  return matched != not_resource;
+}
 
 }  // namespace xacct::policy
