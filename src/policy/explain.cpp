@@ -109,7 +109,7 @@ std::string Explain(const Decision& d, const Request& r, const PolicySet& p) {
              std::to_string(d.scp_level) + " (0 = root) allows " + action + " for account " + r.caller.account +
              "; SCPs must allow at every level from the root to the account";
     case Basis::kIdentityAllows:
-      return "allowed (" + side + "): " + Refs(d) + " allow " + on;
+      return "allowed (" + side + "): " + Refs(d) + (d.ref_count > 1 ? " allow " : " allows ") + on;
     case Basis::kResourceAllows:
       return "allowed (" + side + "): " + Refs(d) + " allows " + on + " to " + CallerName(r);
     case Basis::kBothAllow:
@@ -165,21 +165,11 @@ std::string Explain(const Decision& d, const Request& r, const PolicySet& p) {
 std::string AwsDenialReason(const Decision& d, const Request& r) {
   const std::string action = r.action.text;
   if (d.basis == Basis::kExplicitDeny && d.ref_count > 0) {
-    switch (d.refs[0].role) {
-      case PolicyRole::kIdentity:
-        return "with an explicit deny in an identity-based policy";
-      case PolicyRole::kResource:
-        return d.trust ? "with an explicit deny in the role trust policy"
-                       : "with an explicit deny in a resource-based policy";
-      case PolicyRole::kBoundary:
-        return "with an explicit deny in a permissions boundary";
-      case PolicyRole::kSession:
-        return "with an explicit deny in a session policy";
-      case PolicyRole::kScp:
-        return "with an explicit deny in a service control policy";
-      case PolicyRole::kRcp:
-        return "with an explicit deny in a resource control policy";
-    }
+    const PolicyRole role = d.refs[0].role;
+    const std::string_view article = role == PolicyRole::kIdentity                ? "an "
+                                     : (d.trust && role == PolicyRole::kResource) ? "the "
+                                                                                  : "a ";
+    return "with an explicit deny in " + std::string(article) + std::string(RoleName(role, d.trust));
   }
   if (d.basis == Basis::kScpLevelNoAllow) return "because no service control policy allows the " + action + " action";
   if (d.missing & kMissingIdentity) return "because no identity-based policy allows the " + action + " action";

@@ -96,6 +96,17 @@ class StatementParser {
   }
 
  private:
+  // The element `name` or its Not- form, at most one of them; nullptr when neither is present.
+  Result<const json::value*> ElementOrNot(const json::object& o, const std::string& name, bool* negated) {
+    const auto* plain = o.if_contains(name);
+    const auto* negative = o.if_contains("Not" + name);
+    if (plain != nullptr && negative != nullptr) {
+      return Malformed(kSyntax, where_ + ": " + name + " and Not" + name + " cannot both be present");
+    }
+    *negated = negative != nullptr;
+    return plain != nullptr ? plain : negative;
+  }
+
   Status ParseEffect(const json::object& o, Statement* s) {
     const auto* effect = o.if_contains("Effect");
     if (effect == nullptr) return Malformed(kSyntax, where_ + ": missing field Effect");
@@ -117,15 +128,13 @@ class StatementParser {
   }
 
   Status ParsePrincipal(const json::object& o, Statement* s) {
-    const auto* principal = o.if_contains("Principal");
-    const auto* not_principal = o.if_contains("NotPrincipal");
     const bool forbidden = options_.kind == PolicyKind::kIdentity || options_.kind == PolicyKind::kScp;
     const bool required = options_.kind == PolicyKind::kResource || options_.kind == PolicyKind::kTrust ||
                           options_.kind == PolicyKind::kRcp;
-    if (principal != nullptr && not_principal != nullptr) {
-      return Malformed(kSyntax, where_ + ": Principal and NotPrincipal cannot both be present");
-    }
-    const json::value* block = principal != nullptr ? principal : not_principal;
+    bool negated = false;
+    auto element = ElementOrNot(o, "Principal", &negated);
+    if (!element) return element.error();
+    const json::value* block = *element;
     if (block == nullptr) {
       if (required) return Malformed("Missing required field Principal", where_ + ": Principal is required");
       return Ok{};
@@ -135,8 +144,8 @@ class StatementParser {
                        where_ + ": identity-based policies and SCPs have no Principal");
     }
     s->principal.present = true;
-    s->principal.negated = not_principal != nullptr;
-    const std::string field = principal != nullptr ? "Principal" : "NotPrincipal";
+    s->principal.negated = negated;
+    const std::string field = negated ? "NotPrincipal" : "Principal";
     if (block->is_string()) {
       if (JsonString(*block) != "*") {
         return Malformed("Invalid principal in policy: \"" + std::string(JsonString(*block)) + "\"",
@@ -184,17 +193,13 @@ class StatementParser {
   }
 
   Status ParseActions(const json::object& o, Statement* s) {
-    const auto* action = o.if_contains("Action");
-    const auto* not_action = o.if_contains("NotAction");
-    if (action != nullptr && not_action != nullptr) {
-      return Malformed(kSyntax, where_ + ": Action and NotAction cannot both be present");
-    }
-    const json::value* block = action != nullptr ? action : not_action;
+    auto element = ElementOrNot(o, "Action", &s->not_action);
+    if (!element) return element.error();
+    const json::value* block = *element;
     std::vector<std::string> list;
     if (block == nullptr) return Malformed("Policy statement must contain actions.", where_ + ": no Action");
     if (!StringList(*block, &list)) return Malformed(kSyntax, where_ + ": Action must be a string or a list");
     if (list.empty()) return Malformed("Policy statement must contain actions.", where_ + ": Action is empty");
-    s->not_action = not_action != nullptr;
     for (const auto& a : list) {
       ActionPattern p;
       if (a == "*") {
@@ -224,12 +229,9 @@ class StatementParser {
   }
 
   Status ParseResources(const json::object& o, Statement* s) {
-    const auto* resource = o.if_contains("Resource");
-    const auto* not_resource = o.if_contains("NotResource");
-    if (resource != nullptr && not_resource != nullptr) {
-      return Malformed(kSyntax, where_ + ": Resource and NotResource cannot both be present");
-    }
-    const json::value* block = resource != nullptr ? resource : not_resource;
+    auto element = ElementOrNot(o, "Resource", &s->not_resource);
+    if (!element) return element.error();
+    const json::value* block = *element;
     if (block == nullptr) {
       if (options_.kind == PolicyKind::kTrust || options_.kind == PolicyKind::kAny) return Ok{};
       return Malformed("Policy statement must contain resources.", where_ + ": no Resource");
@@ -241,7 +243,6 @@ class StatementParser {
     if (!StringList(*block, &list)) return Malformed(kSyntax, where_ + ": Resource must be a string or a list");
     if (list.empty()) return Malformed("Policy statement must contain resources.", where_ + ": Resource is empty");
     s->has_resource = true;
-    s->not_resource = not_resource != nullptr;
     for (const auto& r : list) {
       if (r != "*" && !ArnView::Parse(r)) {
         return Malformed("Resource " + r + " must be in ARN format or \"*\".",
