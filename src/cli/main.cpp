@@ -82,7 +82,7 @@ int RunDuckDb(const std::string& sql) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   CLI::App app{"xacct: a local, multi-account AWS data lake"};
   app.require_subcommand(1);
   app.set_version_flag("--version", kVersion);
@@ -107,4 +107,13 @@ int main(int argc, char** argv) {
   if (simulate->parsed()) return RunSimulate(cases_path, check);
   if (duckdb->parsed()) return RunDuckDb(sql);
   return 0;
+}
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "xacct: internal error: " << e.what() << "\n";
+    return 70;  // EX_SOFTWARE
+  }
 }

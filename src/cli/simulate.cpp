@@ -23,7 +23,7 @@ struct CaseInput {
 
 AwsError CaseError(std::string message) { return AwsError::Client("InvalidCase", std::move(message)); }
 
-Result<const Policy*> Compile(CaseInput* in, const json::value& doc, PolicyKind kind, std::string label) {
+Result<const Policy*> Compile(CaseInput* in, const json::value& doc, PolicyKind kind, const std::string& label) {
   auto parsed = policy::ParsePolicyDocument(doc, {.kind = kind, .label = label, .strict = false});
   if (!parsed) {
     AwsError e = parsed.error();

@@ -208,7 +208,8 @@ std::optional<double> ParseIamDate(std::string_view s) {
   }
   if (i != s.size()) return std::nullopt;
   const int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return static_cast<double>(days * 86400 + h * 3600 + mi * 60 + sec - offset_seconds) + fraction;
+  const int64_t seconds = int64_t{h} * 3600 + int64_t{mi} * 60 + sec - offset_seconds;
+  return static_cast<double>(days * 86400 + seconds) + fraction;
 }
 
 Condition Condition::Make(std::string_view operator_name, Operator op, std::string_view key,
