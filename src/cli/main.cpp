@@ -4,6 +4,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/coverage.h"
+#include "cli/serve.h"
 #include "cli/simulate.h"
 #include "sql/duckdb_library.h"
 
@@ -103,7 +105,44 @@ int Main(int argc, char** argv) {
   std::string sql;
   duckdb->add_option("SQL", sql, "the statement")->required();
 
+  auto* serve = app.add_subcommand("serve", "Serve every account's AWS APIs on one HTTP endpoint");
+  xacct::cli::ServeOptions serve_options;
+  serve->add_option("--port", serve_options.port, "TCP port (0: any free port; the ready line says which)")
+      ->capture_default_str();
+  serve->add_option("--bind", serve_options.bind, "address to listen on")->capture_default_str();
+  serve->add_option("--data-dir", serve_options.data_dir, "where metadata, objects and the audit log live")
+      ->capture_default_str();
+  serve->add_option("--config", serve_options.config_path,
+                    "YAML accounts/organization configuration (default: the built-in one, config/default.yaml)");
+  serve->add_option("--threads", serve_options.threads, "worker threads (default: one per core)");
+  serve->add_flag("--explain-denials", serve_options.explain_denials,
+                  "append xacct's explanation to AccessDenied messages on the wire");
+
+  auto* accounts = app.add_subcommand("accounts", "List the configured accounts");
+  std::string accounts_config;
+  bool aws_config = false;
+  std::string endpoint;
+  accounts->add_option("--config", accounts_config, "YAML configuration (default: the built-in one)");
+  accounts->add_flag("--aws-config", aws_config, "print an AWS credentials-file block, one profile per account");
+  accounts->add_option("--endpoint-url", endpoint, "add endpoint_url to each profile");
+
+  auto* explain = app.add_subcommand("explain", "Explain the authorization decisions of one request");
+  std::string request_id;
+  std::string explain_dir = "./.xacct";
+  explain->add_option("REQUEST-ID", request_id, "the request id a client printed")->required();
+  explain->add_option("--data-dir", explain_dir, "the server's data directory")->capture_default_str();
+
+  auto* coverage = app.add_subcommand("coverage", "Write docs/coverage/<service>.md from the models");
+  std::string coverage_dir = "docs/coverage";
+  bool coverage_check = false;
+  coverage->add_option("DIR", coverage_dir, "output directory")->capture_default_str();
+  coverage->add_flag("--check", coverage_check, "fail if the files differ from what would be written");
+
   CLI11_PARSE(app, argc, argv);
+  if (coverage->parsed()) return xacct::cli::RunCoverage(coverage_dir, coverage_check);
+  if (serve->parsed()) return xacct::cli::RunServe(serve_options);
+  if (accounts->parsed()) return xacct::cli::RunAccounts(accounts_config, aws_config, endpoint);
+  if (explain->parsed()) return xacct::cli::RunExplain(explain_dir, request_id);
   if (simulate->parsed()) return RunSimulate(cases_path, check);
   if (duckdb->parsed()) return RunDuckDb(sql);
   return 0;

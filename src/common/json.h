@@ -1,6 +1,7 @@
 // JSON helpers over Boost.JSON: parsing text into a value with an AwsError on failure.
 #pragma once
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <optional>
 #include <string>
@@ -26,4 +27,12 @@ std::string_view JsonString(const json::value& v);
 namespace xacct {
 //! Serializes `v` with one value per line, indented by `indent` spaces per level.
 std::string PrettyJson(const json::value& v, int indent = 1);
+}  // namespace xacct
+
+namespace xacct {
+//! Removes the elements of a JSON array for which `pred` holds.
+template <typename Pred>
+void EraseIf(json::array& a, Pred pred) {
+  a.erase(std::remove_if(a.begin(), a.end(), pred), a.end());
+}
 }  // namespace xacct

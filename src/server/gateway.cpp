@@ -1,0 +1,276 @@
+#include "server/gateway.h"
+
+#include <chrono>
+#include <random>
+
+#include "model/service_model.h"
+#include "protocol/form.h"
+#include "protocol/json_protocol.h"
+#include "protocol/query.h"
+#include "services/service.h"
+
+namespace xacct::server {
+
+namespace {
+
+using model::Protocol;
+
+std::string_view HeaderOf(const HttpRequest& r, std::string_view name) {
+  for (const auto& [k, v] : r.headers) {
+    if (policy::EqualsIgnoreCase(k, name)) return v;
+  }
+  return {};
+}
+
+auth::Protocol AuthProtocol(Protocol p) {
+  switch (p) {
+    case Protocol::kQuery:
+      return auth::Protocol::kQuery;
+    case Protocol::kJson:
+    case Protocol::kRestJson:
+      return auth::Protocol::kJson;
+    case Protocol::kRestXml:
+      return auth::Protocol::kRestXml;
+  }
+  return auth::Protocol::kQuery;
+}
+
+std::string XmlEscape(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// The explanation as a header value: one line, printable ASCII, bounded.
+std::string HeaderSafe(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    if (out.size() >= 2000) break;
+    out += (c >= 32 && c < 127) ? c : ' ';
+  }
+  return out;
+}
+
+struct Route {
+  const model::ServiceModel* model = nullptr;
+  std::string operation;
+  std::vector<std::pair<std::string, std::string>> params;  // query protocol
+};
+
+HttpResponse ErrorResponse(const model::ServiceModel* model, const AwsError& e, const std::string& request_id) {
+  HttpResponse r;
+  r.status = e.http_status;
+  const Protocol p = model != nullptr ? model->protocol() : Protocol::kRestXml;
+  if (p == Protocol::kQuery) {
+    r.body = protocol::EncodeQueryError(*model, e, request_id);
+    r.headers.emplace_back("Content-Type", "text/xml");
+  } else if (p == Protocol::kJson || p == Protocol::kRestJson) {
+    r.body = protocol::EncodeJsonError(*model, e);
+    r.headers.emplace_back(
+        "Content-Type",
+        "application/x-amz-json-" + std::string(model->json_version().empty() ? "1.1" : model->json_version()));
+    r.headers.emplace_back("x-amzn-ErrorType", e.code);
+  } else {
+    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + XmlEscape(e.code) + "</Code><Message>" +
+             XmlEscape(e.message) + "</Message><RequestId>" + request_id + "</RequestId></Error>";
+    r.headers.emplace_back("Content-Type", "application/xml");
+  }
+  if (!e.detail.empty()) r.headers.emplace_back("x-xacct-explanation", HeaderSafe(e.detail));
+  return r;
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  const uint64_t a = rng(), b = rng();
+  for (int i = 0; i < 32; ++i) {
+    if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
+    const uint64_t word = i < 16 ? a : b;
+    id += kHex[(word >> ((i % 16) * 4)) & 15];
+  }
+  id[14] = '4';  // a version 4 UUID
+  return id;
+}
+
+HttpResponse Gateway::Handle(const HttpRequest& http) {
+  const std::string request_id = NewRequestId();
+  HttpResponse response = Handle(http, request_id);
+  response.headers.emplace_back("x-amzn-RequestId", request_id);
+  return response;
+}
+
+HttpResponse Gateway::Handle(const HttpRequest& http, const std::string& request_id) {
+  auth::HttpRequestView view{http.method, http.target, {}};
+  for (const auto& [k, v] : http.headers) view.headers.emplace_back(k, v);
+  auto parsed = auth::ParseAuthorization(view);
+
+  // Route: X-Amz-Target (JSON protocols), else the credential scope's service, else Action, else S3.
+  Route route;
+  const std::string_view target = HeaderOf(http, "X-Amz-Target");
+  if (!target.empty()) {
+    const auto dot = target.rfind('.');
+    route.model = model::ServiceModel::FindByTargetPrefix(target.substr(0, dot == std::string_view::npos ? 0 : dot));
+    if (route.model != nullptr) route.operation = std::string(target.substr(dot + 1));
+  }
+  if (route.model == nullptr) {
+    if (parsed && !parsed->anonymous()) route.model = model::ServiceModel::Find(parsed->scope.service);
+    if (route.model == nullptr || route.model->protocol() == Protocol::kQuery) {
+      std::string form(view.RawQuery());
+      if (http.method == "POST" && HeaderOf(http, "Content-Type").starts_with("application/x-www-form-urlencoded")) {
+        if (!form.empty()) form += '&';
+        form += http.body;
+      }
+      auto params = protocol::DecodeForm(form);
+      if (params) {
+        for (auto& [k, v] : *params) {
+          if (k == "Action") {
+            route.operation = v;
+          } else if (k != "Version") {
+            route.params.emplace_back(std::move(k), std::move(v));
+          }
+        }
+      }
+      if (route.model == nullptr && !route.operation.empty()) {
+        for (const char* service : {"sts", "iam"}) {
+          const auto* m = model::ServiceModel::Find(service);
+          if (m != nullptr && m->FindOperation(route.operation) != nullptr) {
+            route.model = m;
+            break;
+          }
+        }
+      }
+    }
+  }
+  if (route.model == nullptr || route.model->name() == "s3") {
+    return ErrorResponse(nullptr, AwsError::Server("NotImplemented", "xacct does not implement Amazon S3 yet", 501),
+                         request_id);
+  }
+  const model::ServiceModel& model = *route.model;
+  const auto auth_protocol = AuthProtocol(model.protocol());
+
+  // Authenticate.
+  if (!parsed) return ErrorResponse(&model, auth::AuthFailureError(parsed.failure(), auth_protocol), request_id);
+  if (parsed->anonymous()) {
+    return ErrorResponse(
+        &model,
+        auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kMissingAuthentication), auth_protocol),
+        request_id);
+  }
+  auto credential = identities_.LookupAccessKey(parsed->access_key_id);
+  if (!credential) return ErrorResponse(&model, credential.error(), request_id);
+  if (!*credential) {
+    return ErrorResponse(
+        &model, auth::AuthFailureError(auth::AuthFailure::UnknownAccessKey(parsed->access_key_id), auth_protocol),
+        request_id);
+  }
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  auto mode = auth::ClassifyPayload(view, *parsed);
+  if (!mode) return ErrorResponse(&model, auth::AuthFailureError(mode.failure(), auth_protocol), request_id);
+  const std::string body_hash = auth::Sha256Hex(http.body);
+  if (*mode == auth::PayloadMode::kDeclaredSha256 && HeaderOf(http, "x-amz-content-sha256") != body_hash) {
+    return ErrorResponse(
+        &model,
+        auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kContentSha256Mismatch), auth_protocol),
+        request_id);
+  }
+  auth::VerifyOptions options{.now = now, .body_sha256 = body_hash, .key_cache = &key_cache_};
+  auto verified = auth::Verify(view, *parsed, (*credential)->secret_access_key, options);
+  if (!verified) return ErrorResponse(&model, auth::AuthFailureError(verified.failure(), auth_protocol), request_id);
+  const identity::Credential& cred = **credential;
+  if (cred.session_token) {
+    if (parsed->security_token != *cred.session_token) {
+      return ErrorResponse(
+          &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), auth_protocol),
+          request_id);
+    }
+    if (now.time_since_epoch().count() >= cred.principal.expiration) {
+      return ErrorResponse(
+          &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kExpiredToken), auth_protocol),
+          request_id);
+    }
+  } else if (!parsed->security_token.empty()) {
+    return ErrorResponse(
+        &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), auth_protocol),
+        request_id);
+  }
+
+  // Decode the input.
+  const model::Operation* op = model.FindOperation(route.operation);
+  if (op == nullptr) {
+    if (model.protocol() == Protocol::kQuery) {
+      return ErrorResponse(&model,
+                           AwsError::Client("InvalidAction", "Could not find operation " + route.operation +
+                                                                 " for version " + std::string(model.api_version())),
+                           request_id);
+    }
+    return ErrorResponse(&model, AwsError::Client("UnknownOperationException", ""), request_id);
+  }
+  Result<json::value> input = model.protocol() == Protocol::kQuery
+                                  ? protocol::DecodeQueryInput(model, *op, route.params)
+                                  : protocol::DecodeJsonInput(model, *op, http.body);
+  if (!input) return ErrorResponse(&model, input.error(), request_id);
+
+  const services::Provider* provider = services::FindProvider(model.name());
+  const services::Handler* handler = nullptr;
+  if (provider != nullptr) {
+    if (auto it = provider->handlers->find(op->name); it != provider->handlers->end()) handler = &it->second;
+  }
+  if (handler == nullptr) {
+    return ErrorResponse(
+        &model,
+        AwsError::Server("NotImplemented",
+                         "xacct does not implement " + std::string(model.service_id()) + " operation " + op->name +
+                             " yet (see docs/coverage/" + std::string(model.name()) + ".md)",
+                         501),
+        request_id);
+  }
+
+  authz::RequestInfo info;
+  info.request_id = request_id;
+  info.service = std::string(model.name());
+  info.operation = op->name;
+  info.region = parsed->scope.region.empty() ? identities_.config().default_region : parsed->scope.region;
+  info.source_ip = http.remote_ip;
+  info.secure_transport = http.secure;
+  info.now = now.time_since_epoch().count();
+  services::CallContext ctx{cred.principal, info, authorizer_, identities_, {}};
+  const json::object empty;
+  auto output = (*handler)(ctx, input->is_object() ? input->as_object() : empty);
+  if (!output) return ErrorResponse(&model, output.error(), request_id);
+
+  HttpResponse response;
+  if (model.protocol() == Protocol::kQuery) {
+    response.body = protocol::EncodeQueryResponse(model, *op, *output, request_id);
+    response.headers.emplace_back("Content-Type", "text/xml");
+  } else {
+    response.body = protocol::EncodeJsonResponse(model, *op, *output);
+    response.headers.emplace_back("Content-Type", "application/x-amz-json-" + std::string(model.json_version()));
+  }
+  if (!ctx.explanation.empty()) response.headers.emplace_back("x-xacct-explanation", HeaderSafe(ctx.explanation));
+  return response;
+}
+
+}  // namespace xacct::server

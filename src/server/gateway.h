@@ -1,0 +1,34 @@
+// The request path of DESIGN.md: route a request to its service and protocol (X-Amz-Target for the JSON
+// protocols, else the SigV4 credential scope's service, else the query protocol's Action, else S3),
+// authenticate it (SigV4), decode its input from the AWS service model, call the provider, and encode the
+// output or the error in the protocol's exact shape.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "auth/sigv4.h"
+#include "authz/authorizer.h"
+#include "identity/identity_store.h"
+#include "server/http_types.h"
+
+namespace xacct::server {
+
+class Gateway {
+ public:
+  Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer)
+      : identities_(identities), authorizer_(authorizer) {}
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  HttpResponse Handle(const HttpRequest& request, const std::string& request_id);
+
+  identity::IdentityStore& identities_;
+  authz::Authorizer& authorizer_;
+  auth::SigningKeyCache key_cache_;
+};
+
+//! A request id in AWS's form (a random UUID).
+std::string NewRequestId();
+
+}  // namespace xacct::server
