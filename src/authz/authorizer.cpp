@@ -31,9 +31,7 @@ std::string EpochText(int64_t t) { return std::to_string(t); }
 
 }  // namespace
 
-Status Authorizer::AddOrgLevels(std::string_view account, std::string_view type,
-                                std::vector<std::vector<const policy::Policy*>>* levels,
-                                std::vector<std::shared_ptr<const policy::Policy>>* keep) {
+Status Authorizer::AddOrgLevels(std::string_view account, std::string_view type, Compiled* out) {
   const auto& org = identities_.config().organization;
   // Neither SCPs nor RCPs apply to the management account (AWS Organizations User Guide).
   if (!org || account == org->management_account) return Ok{};
@@ -43,48 +41,75 @@ Status Authorizer::AddOrgLevels(std::string_view account, std::string_view type,
   auto policies = identities_.OrganizationPolicies();
   if (!policies) return policies.error();
   for (const auto& level : path) {
-    auto& compiled = levels->emplace_back();
+    auto& compiled = out->levels.emplace_back();
     for (const auto& p : **policies) {
       if (p.type != type || std::find(p.targets.begin(), p.targets.end(), level) == p.targets.end()) continue;
       auto c = identities_.Compile(p.document, kind, p.name + " (" + p.id + ") attached to " + level);
       if (!c) return c.error();
-      keep->push_back(*c);
+      out->keep.push_back(*c);
       compiled.push_back(c->get());
     }
   }
   return Ok{};
 }
 
-Result<policy::PolicySet> Authorizer::Gather(const identity::Principal& principal, const Check& check,
-                                             std::vector<std::shared_ptr<const policy::Policy>>* keep) {
-  policy::PolicySet set;
+Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::PrincipalSide(const identity::Principal& principal) {
+  const uint64_t generation = identities_.db().generation();
+  const std::string key =
+      std::to_string(static_cast<int>(principal.type)) + principal.arn + "|" + principal.access_key_id;
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = principal_cache_.find(key); it != principal_cache_.end() && it->second->generation == generation) {
+      return it->second;
+    }
+  }
+  auto side = std::make_shared<Compiled>();
+  side->generation = generation;
   if (principal.type == PrincipalType::kRoot) {
     auto all = identities_.Compile(kAllowAll, policy::PolicyKind::kIdentity, "the account root's full access");
     if (!all) return all.error();
-    keep->push_back(*all);
-    set.identity.push_back(all->get());
+    side->keep.push_back(*all);
+    side->identity.push_back(all->get());
   } else if (principal.type == PrincipalType::kUser || principal.type == PrincipalType::kAssumedRole) {
     auto policies = identities_.PoliciesOf(principal);
     if (!policies) return policies.error();
     for (auto& p : policies->identity) {
-      set.identity.push_back(p.get());
-      keep->push_back(std::move(p));
+      side->identity.push_back(p.get());
+      side->keep.push_back(std::move(p));
     }
     if (policies->boundary) {
-      set.boundary = policies->boundary.get();
-      keep->push_back(policies->boundary);
+      side->boundary = policies->boundary.get();
+      side->keep.push_back(policies->boundary);
     }
     if (policies->session) {
-      set.session = policies->session.get();
-      keep->push_back(policies->session);
+      side->session = policies->session.get();
+      side->keep.push_back(policies->session);
     }
   }
-  if (check.resource_policy) set.resource = check.resource_policy.get();
   if (principal.type != PrincipalType::kAnonymous && principal.type != PrincipalType::kService) {
-    if (auto s = AddOrgLevels(principal.account, "SERVICE_CONTROL_POLICY", &set.scps, keep); !s) return s.error();
+    if (auto s = AddOrgLevels(principal.account, "SERVICE_CONTROL_POLICY", side.get()); !s) return s.error();
   }
-  if (auto s = AddOrgLevels(check.resource_account, "RESOURCE_CONTROL_POLICY", &set.rcps, keep); !s) return s.error();
-  return set;
+  std::lock_guard lock(cache_mu_);
+  if (principal_cache_.size() > 10000) principal_cache_.clear();
+  principal_cache_[key] = side;
+  return std::shared_ptr<const Compiled>(side);
+}
+
+Result<std::shared_ptr<const Authorizer::Compiled>> Authorizer::ResourceSide(const std::string& account) {
+  const uint64_t generation = identities_.db().generation();
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = resource_cache_.find(account); it != resource_cache_.end() && it->second->generation == generation) {
+      return it->second;
+    }
+  }
+  auto side = std::make_shared<Compiled>();
+  side->generation = generation;
+  if (auto s = AddOrgLevels(account, "RESOURCE_CONTROL_POLICY", side.get()); !s) return s.error();
+  std::lock_guard lock(cache_mu_);
+  if (resource_cache_.size() > 10000) resource_cache_.clear();
+  resource_cache_[account] = side;
+  return std::shared_ptr<const Compiled>(side);
 }
 
 void Authorizer::BuildContext(const identity::Principal& p, const RequestInfo& r, const Check& check,
@@ -134,9 +159,18 @@ void Authorizer::BuildContext(const identity::Principal& p, const RequestInfo& r
 
 Status Authorizer::Authorize(const identity::Principal& principal, const RequestInfo& request, const Check& check,
                              std::string* explanation) {
-  std::vector<std::shared_ptr<const policy::Policy>> keep;
-  auto set = Gather(principal, check, &keep);
-  if (!set) return set.error();
+  auto principal_side = PrincipalSide(principal);
+  if (!principal_side) return principal_side.error();
+  auto resource_side = ResourceSide(check.resource_account);
+  if (!resource_side) return resource_side.error();
+  policy::PolicySet set_value;
+  policy::PolicySet* set = &set_value;
+  set->identity = (*principal_side)->identity;
+  set->boundary = (*principal_side)->boundary;
+  set->session = (*principal_side)->session;
+  set->scps = (*principal_side)->levels;
+  set->rcps = (*resource_side)->levels;
+  set->resource = check.resource_policy.get();
   policy::Request r;
   if (principal.type == PrincipalType::kRoot) {
     r.caller.kind = policy::CallerKind::kOther;

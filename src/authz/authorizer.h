@@ -7,7 +7,9 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -53,17 +55,30 @@ class Authorizer {
                    std::string* explanation = nullptr);
 
  private:
-  Result<policy::PolicySet> Gather(const identity::Principal& principal, const Check& check,
-                                   std::vector<std::shared_ptr<const policy::Policy>>* keep);
-  Status AddOrgLevels(std::string_view account, std::string_view type,
-                      std::vector<std::vector<const policy::Policy*>>* levels,
-                      std::vector<std::shared_ptr<const policy::Policy>>* keep);
+  //! Compiled policies and the pointers into them that a PolicySet borrows.
+  struct Compiled {
+    uint64_t generation = 0;
+    std::vector<std::shared_ptr<const policy::Policy>> keep;
+    std::vector<const policy::Policy*> identity;
+    const policy::Policy* boundary = nullptr;
+    const policy::Policy* session = nullptr;
+    std::vector<std::vector<const policy::Policy*>> levels;  //!< SCPs (principal side) or RCPs (resource side)
+  };
+  //! The principal's side (identity policies, boundary, session policy, SCPs), cached per credential
+  //! while the store's generation stays the same.
+  Result<std::shared_ptr<const Compiled>> PrincipalSide(const identity::Principal& principal);
+  //! The RCP levels of a resource account, cached the same way.
+  Result<std::shared_ptr<const Compiled>> ResourceSide(const std::string& account);
+  Status AddOrgLevels(std::string_view account, std::string_view type, Compiled* out);
   void BuildContext(const identity::Principal& principal, const RequestInfo& request, const Check& check,
                     policy::Context* context) const;
 
   identity::IdentityStore& identities_;
   AuditLog* audit_;
   bool explain_denials_;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, std::shared_ptr<const Compiled>> principal_cache_;
+  std::unordered_map<std::string, std::shared_ptr<const Compiled>> resource_cache_;
 };
 
 }  // namespace xacct::authz

@@ -74,6 +74,24 @@ Result<std::optional<json::object>> IdentityStore::Get(std::string_view account,
 }
 
 Result<std::optional<Credential>> IdentityStore::LookupAccessKey(std::string_view akid) {
+  // Credentials change only through the store, so a lookup holds while the store's generation does.
+  const uint64_t generation = db_.generation();
+  {
+    std::lock_guard lock(credentials_mu_);
+    if (auto it = credentials_.find(std::string(akid));
+        it != credentials_.end() && it->second.generation == generation) {
+      return it->second.credential;
+    }
+  }
+  auto found = LookupUncached(akid);
+  if (!found) return found;
+  std::lock_guard lock(credentials_mu_);
+  if (credentials_.size() > 10000) credentials_.clear();
+  credentials_[std::string(akid)] = CachedCredential{generation, *found};
+  return found;
+}
+
+Result<std::optional<Credential>> IdentityStore::LookupUncached(std::string_view akid) {
   for (const auto& a : config_.accounts) {
     if (a.root_access_key_id != akid) continue;
     Credential c;
@@ -260,9 +278,10 @@ Result<PrincipalPolicies> IdentityStore::PoliciesOf(const Principal& principal) 
 namespace xacct::identity {
 
 Result<std::shared_ptr<const std::vector<OrgPolicy>>> IdentityStore::OrganizationPolicies() {
+  const uint64_t generation = db_.generation();
   {
     std::lock_guard lock(org_mu_);
-    if (org_policies_) return org_policies_;
+    if (org_policies_ && org_generation_ == generation) return org_policies_;
   }
   auto policies = std::make_shared<std::vector<OrgPolicy>>();
   if (config_.organization) *policies = config_.organization->policies;
@@ -282,12 +301,8 @@ Result<std::shared_ptr<const std::vector<OrgPolicy>>> IdentityStore::Organizatio
   }
   std::lock_guard lock(org_mu_);
   org_policies_ = policies;
+  org_generation_ = generation;
   return org_policies_;
-}
-
-void IdentityStore::InvalidateOrganization() {
-  std::lock_guard lock(org_mu_);
-  org_policies_.reset();
 }
 
 }  // namespace xacct::identity

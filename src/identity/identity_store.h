@@ -61,9 +61,8 @@ class IdentityStore {
                                                         std::string label);
 
   //! The organization's policies: those of the configuration and those created through the
-  //! Organizations API (cached; Organizations writes call InvalidateOrganization).
+  //! Organizations API (cached while the store's generation stays the same).
   Result<std::shared_ptr<const std::vector<OrgPolicy>>> OrganizationPolicies();
-  void InvalidateOrganization();
 
   //! A document by kind and id in an account's IAM scope, parsed; nullopt when absent.
   Result<std::optional<json::object>> Get(std::string_view account, std::string_view kind, std::string_view id);
@@ -79,8 +78,17 @@ class IdentityStore {
 
   store::Database& db_;
   const Config& config_;
+  Result<std::optional<Credential>> LookupUncached(std::string_view access_key_id);
+
+  struct CachedCredential {
+    uint64_t generation;
+    std::optional<Credential> credential;
+  };
+  std::mutex credentials_mu_;
+  std::unordered_map<std::string, CachedCredential> credentials_;
   std::mutex org_mu_;
   std::shared_ptr<const std::vector<OrgPolicy>> org_policies_;
+  uint64_t org_generation_ = 0;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::shared_ptr<const policy::Policy>> cache_;
 };

@@ -45,9 +45,9 @@ bool Flag(const json::object& o, std::string_view key) {
 }
 
 const json::value& At(const json::object& o, std::string_view key) {
-  static const json::value kNull;
+  static const json::value null_value;
   const json::value* v = o.if_contains(key);
-  return v != nullptr ? *v : kNull;
+  return v != nullptr ? *v : null_value;
 }
 
 const json::object& Obj(const json::value& v, const std::string& what) {

@@ -22,16 +22,24 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+Context::Entry& Context::Slot(std::string_view key) {
+  std::string lower = AsciiLower(key);
+  for (auto& e : entries_) {
+    if (e.key == lower) return e;
+  }
+  return entries_.emplace_back(Entry{std::move(lower), {}, false});
+}
+
 void Context::Set(std::string_view key, std::string value) {
-  std::vector<std::string> values;
-  values.push_back(std::move(value));
-  Erase(key);
-  entries_.push_back(Entry{AsciiLower(key), std::move(values), false});
+  Entry& e = Slot(key);
+  e.values.assign(1, std::move(value));
+  e.multivalued = false;
 }
 
 void Context::SetMulti(std::string_view key, std::vector<std::string> values) {
-  Erase(key);
-  entries_.push_back(Entry{AsciiLower(key), std::move(values), true});
+  Entry& e = Slot(key);
+  e.values = std::move(values);
+  e.multivalued = true;
 }
 
 void Context::Erase(std::string_view key) {

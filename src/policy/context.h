@@ -36,6 +36,7 @@ class Context {
   const std::vector<Entry>& entries() const { return entries_; }
 
  private:
+  Entry& Slot(std::string_view key);
   std::vector<Entry> entries_;
 };
 

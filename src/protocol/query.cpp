@@ -57,6 +57,7 @@ std::vector<const ParamNode*> Indexed(const ParamNode& node) {
   }
   std::sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<const ParamNode*> out;
+  out.reserve(items.size());
   for (const auto& item : items) out.push_back(item.second);
   return out;
 }

@@ -185,8 +185,8 @@ std::string EncodeQueryResponse(const model::ServiceModel& service, const model:
   const std::string root = op.name + "Response";
   w.Open(root, NamespaceAttribute(service));
   if (op.output != nullptr) {
-    static const json::object kEmpty;
-    const json::object& members = output.is_object() ? output.get_object() : kEmpty;
+    static const json::object empty;
+    const json::object& members = output.is_object() ? output.get_object() : empty;
     if (!op.result_wrapper.empty()) {
       w.Open(op.result_wrapper);
       WriteMembers(w, *op.output, members);

@@ -178,6 +178,7 @@ Status Database::Write(const std::function<Status(Transaction&)>& body) {
     (void)Exec("ROLLBACK");
     return s;
   }
+  generation_.fetch_add(1, std::memory_order_acq_rel);
   return Ok{};
 }
 

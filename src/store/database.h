@@ -3,6 +3,8 @@
 // Every call takes the scope it works in: an account (and region), or the global scope.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -62,6 +64,8 @@ class Database {
   Result<std::vector<Document>> List(const Scope& scope, std::string_view kind, std::string_view id_prefix = {});
   //! Runs `body` in one transaction, committed (durably) when it returns Ok and rolled back otherwise.
   Status Write(const std::function<Status(Transaction&)>& body);
+  //! Counts committed writes: caches of what the store holds are valid while it stays the same.
+  uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   //! The schema version after migrations.
   int schema_version() const { return schema_version_; }
 
@@ -77,6 +81,7 @@ class Database {
 
   sqlite3* db_ = nullptr;
   std::mutex mu_;
+  std::atomic<uint64_t> generation_{0};
   int schema_version_ = 0;
 };
 

@@ -71,6 +71,12 @@ class Server:
             self.proc.stderr.close()
         return self.proc.returncode if self.proc else None
 
+    def restart(self):
+        """Stops the server cleanly and starts it again on the same data directory (a new port)."""
+        code = self.stop()
+        assert code == 0, f"xacct serve exited with {code} on SIGTERM"
+        return self.start()
+
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
 

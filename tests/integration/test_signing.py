@@ -110,7 +110,9 @@ class SigningTest(ServerTest):
             RoleArn="arn:aws:iam::222222222222:role/short", RoleSessionName="ss", DurationSeconds=900)["Credentials"]
         as_session = self.server.client("sts", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
         self.assertIn("assumed-role/short/ss", as_session.get_caller_identity()["Arn"])
-        # Fifteen minutes pass: the test moves the session's expiry into the past in the real store.
+        # Fifteen minutes pass: with the server stopped, the test moves the session's expiry into the past in
+        # the real store; the restarted server reads the session back from it.
+        self.server.stop()
         db = sqlite3.connect(self.server.data_dir + "/meta.db")
         row = db.execute("SELECT body FROM documents WHERE kind = 'sts-session' AND id = ?", (c["AccessKeyId"],)).fetchone()
         session = json.loads(row[0])
@@ -119,6 +121,8 @@ class SigningTest(ServerTest):
                    (json.dumps(session), c["AccessKeyId"]))
         db.commit()
         db.close()
+        self.server.start()
+        as_session = self.server.client("sts", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
         try:
             as_session.get_caller_identity()
             self.fail("an expired session was accepted")

@@ -60,7 +60,7 @@ struct WrongType {
 };
 
 TEST(JsonDecodeTest, WrongTypesAreSerializationExceptions) {
-  const WrongType kCases[] = {
+  constexpr WrongType kCases[] = {
       {R"({"TableName":5})", "NUMBER_VALUE cannot be converted to String"},
       {R"({"TableName":"tbl","Limit":"5"})", "STRING_VALUE cannot be converted to Integer"},
       {R"({"TableName":"tbl","Limit":2147483648})", "NUMBER_VALUE cannot be converted to Integer"},

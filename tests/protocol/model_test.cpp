@@ -29,7 +29,7 @@ struct ServiceFacts {
   const char* xml_namespace;
 };
 
-const ServiceFacts kServices[] = {
+constexpr ServiceFacts kServices[] = {
     {"iam", "iam", Protocol::kQuery, "", "", "https://iam.amazonaws.com/doc/2010-05-08/"},
     {"sts", "sts", Protocol::kQuery, "", "", "https://sts.amazonaws.com/doc/2011-06-15/"},
     {"cloudformation", "cloudformation", Protocol::kQuery, "", "",

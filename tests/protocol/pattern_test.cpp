@@ -13,11 +13,11 @@ using xacct::model::Pattern;
 
 struct Case {
   const char* pattern;
-  std::string input;
+  const char* input;
   bool matches;
 };
 
-const Case kCases[] = {
+constexpr Case kCases[] = {
     // IAM names: ASCII word characters and +=,.@-
     {R"([\w+=,.@-]+)", "my-role_1+=,.@", true},
     {R"([\w+=,.@-]+)", "my role", false},
@@ -32,7 +32,7 @@ const Case kCases[] = {
     {R"([\u0009\u000A\u000D\u0020-\u00FF]+)", "{\"Version\": \"2012-10-17\"}\n\t", true},
     {R"([\u0009\u000A\u000D\u0020-\u00FF]+)", "caf\xC3\xA9", true},    // U+00E9
     {R"([\u0009\u000A\u000D\u0020-\u00FF]+)", "\xE2\x82\xAC", false},  // U+20AC
-    {R"([\u0009\u000A\u000D\u0020-\u00FF]+)", std::string("a\x01", 2), false},
+    {R"([\u0009\u000A\u000D\u0020-\u00FF]+)", "a\x01", false},
     // A surrogate pair written as two escapes is one supplementary code point in Java.
     {R"([\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*)", "smile \xF0\x9F\x98\x80", true},
     {R"([\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*)", "line\nbreak", false},

@@ -156,7 +156,6 @@ Status StorePolicy(CallContext& ctx, const identity::OrgPolicy& p) {
   auto s = ctx.identities.db().Write([&](store::Transaction& tx) {
     return tx.Put(identity::kOrganizationScope, identity::kOrgPolicyKind, p.id, body);
   });
-  ctx.identities.InvalidateOrganization();
   return s;
 }
 
