@@ -127,10 +127,12 @@ void Authorizer::BuildContext(const identity::Principal& p, const RequestInfo& r
       c->SetMulti("aws:PrincipalOrgPaths", {org->OrgPathOf(p.account)});
     }
     for (const auto& [k, v] : p.tags) c->Set("aws:PrincipalTag/" + k, v);
-    if (p.IsSession()) {
-      // Sessions without MFA say so; long-term keys leave the key out (IAM User Guide).
+    if (p.temporary) {
+      // Temporary credentials without MFA say so; long-term keys leave the key out (IAM User Guide).
       c->Set("aws:MultiFactorAuthPresent", "false");
       c->Set("aws:TokenIssueTime", identity::IsoTime(p.issued_at));
+    }
+    if (p.IsSession()) {
       if (!p.source_identity.empty()) c->Set("aws:SourceIdentity", p.source_identity);
     }
   }

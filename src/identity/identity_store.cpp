@@ -111,6 +111,33 @@ Result<std::optional<Credential>> IdentityStore::LookupUncached(std::string_view
     Credential c;
     c.secret_access_key = Str(s, "SecretAccessKey");
     c.session_token = Str(s, "SessionToken");
+    if (s.contains("UserName")) {
+      // GetSessionToken: the session stands for the user (or root) that asked for it.
+      const bool root = s.at("Root").is_bool() && s.at("Root").as_bool();
+      auto base = root ? LookupUncached(config_.FindAccount(Str(s, "Account")) != nullptr
+                                            ? config_.FindAccount(Str(s, "Account"))->root_access_key_id
+                                            : std::string())
+                       : std::optional<Credential>();
+      Principal& p = c.principal;
+      if (root && base.ok() && *base) {
+        p = (*base)->principal;
+      } else {
+        auto user = Get(Str(s, "Account"), kUserKind, Str(s, "UserName"));
+        if (!user) return user.error();
+        if (!*user) return std::optional<Credential>();
+        p.type = PrincipalType::kUser;
+        p.account = Str(s, "Account");
+        p.arn = Str(**user, "Arn");
+        p.user_id = Str(**user, "UserId");
+        p.name = Str(**user, "UserName");
+        p.tags = Tags(**user);
+      }
+      p.access_key_id = std::string(akid);
+      p.temporary = true;
+      p.issued_at = s.at("IssuedAt").to_number<int64_t>();
+      p.expiration = s.at("Expiration").to_number<int64_t>();
+      return std::optional<Credential>(std::move(c));
+    }
     Principal& p = c.principal;
     p.type = PrincipalType::kAssumedRole;
     p.account = Str(s, "Account");
@@ -120,6 +147,7 @@ Result<std::optional<Credential>> IdentityStore::LookupUncached(std::string_view
     p.role_arn = Str(s, "RoleArn");
     p.session_name = Str(s, "SessionName");
     p.access_key_id = std::string(akid);
+    p.temporary = true;
     p.tags = Tags(s);
     if (const auto* keys = s.if_contains("TransitiveTagKeys"); keys != nullptr && keys->is_array()) {
       for (const auto& k : keys->as_array()) p.transitive_tag_keys.emplace_back(JsonString(k));

@@ -27,6 +27,7 @@ struct Principal {
   std::vector<std::string> session_policy_arns;
   std::string source_identity;
   bool chained = false;    //!< a session created by a role session (role chaining)
+  bool temporary = false;  //!< signed with STS temporary credentials (a session token)
   int64_t issued_at = 0;   //!< sessions: epoch seconds
   int64_t expiration = 0;  //!< sessions: epoch seconds
   bool IsSession() const { return type == PrincipalType::kAssumedRole; }

@@ -253,6 +253,37 @@ class IamTest(ServerTest):
         self.assertIn("CreateSAMLProvider", message)
 
 
+class SessionTokenTest(ServerTest):
+    def test_get_session_token_stands_for_the_user(self):
+        iam = self.server.root("iam", "target")
+        iam.create_user(UserName="dev")
+        iam.put_user_policy(UserName="dev", PolicyName="p", PolicyDocument=allow(["sts:GetSessionToken", "iam:GetUser"]))
+        k = iam.create_access_key(UserName="dev")["AccessKey"]
+        c = self.server.client("sts", k["AccessKeyId"], k["SecretAccessKey"]).get_session_token(
+            DurationSeconds=900)["Credentials"]
+        self.assertTrue(c["AccessKeyId"].startswith("ASIA"))
+        as_token = self.server.client("sts", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+        self.assertEqual(as_token.get_caller_identity()["Arn"], "arn:aws:iam::222222222222:user/dev")
+        iam_as_token = self.server.client("iam", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+        self.assertEqual(iam_as_token.get_user()["User"]["UserName"], "dev")
+        code, _, _ = error_of(lambda: iam_as_token.list_users())
+        self.assertEqual(code, "AccessDenied")
+        code, _, _ = error_of(lambda: as_token.get_session_token())
+        self.assertEqual(code, "AccessDenied")
+
+
+class ExplainDenialsTest(ServerTest):
+    extra_args = ("--explain-denials",)
+
+    def test_explanation_in_the_message(self):
+        iam = self.server.root("iam", "source")
+        iam.create_user(UserName="plain")
+        k = iam.create_access_key(UserName="plain")["AccessKey"]
+        code, message, _ = error_of(lambda: self.server.client("iam", k["AccessKeyId"], k["SecretAccessKey"]).list_roles())
+        self.assertEqual(code, "AccessDenied")
+        self.assertIn("because no identity-based policy allows the iam:ListRoles action (xacct: implicitly denied", message)
+
+
 SCP_CONFIG = open(__file__.replace("test_iam_sts.py", "scp_config.yaml")).read()
 
 

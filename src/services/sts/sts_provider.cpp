@@ -180,6 +180,48 @@ Result<json::object> AssumeRole(CallContext& ctx, const json::object& in) {
   return out;
 }
 
+// Temporary credentials for an IAM user or the account root, standing for that same principal
+// (STS API Reference, GetSessionToken: 900 to 129,600 seconds, 3,600 at most for the root user).
+Result<json::object> GetSessionToken(CallContext& ctx, const json::object& in) {
+  const auto& caller = ctx.caller;
+  if (caller.temporary) {
+    return AwsError::Client("AccessDenied", "Cannot call GetSessionToken with session credentials", 403);
+  }
+  authz::Check check{.action = "sts:GetSessionToken", .resource = "*", .resource_account = caller.account};
+  if (auto s = ctx.Authorize(check); !s) return s.error();
+  const int64_t max = caller.type == PrincipalType::kRoot ? 3600 : 129600;
+  const int64_t duration = Int(in, "DurationSeconds").value_or(caller.type == PrincipalType::kRoot ? 3600 : 43200);
+  if (duration < 900 || duration > max) {
+    return ValidationError("1 validation error detected: Value '" + std::to_string(duration) +
+                           "' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or "
+                           "equal to " +
+                           std::to_string(max));
+  }
+  const int64_t now = ctx.request.now;
+  const std::string key_id = IdentityStore::NewId("ASIA", 16);
+  const std::string secret = IdentityStore::NewSecret(40);
+  const std::string token = "IQoJ" + IdentityStore::NewSecret(300);
+  json::object session{{"AccessKeyId", key_id},
+                       {"SecretAccessKey", secret},
+                       {"SessionToken", token},
+                       {"Account", caller.account},
+                       {"Arn", caller.arn},
+                       {"UserName", caller.name},
+                       {"Root", caller.type == PrincipalType::kRoot},
+                       {"IssuedAt", now},
+                       {"Expiration", now + duration}};
+  const std::string body = json::serialize(session);
+  if (auto s = ctx.identities.db().Write(
+          [&](store::Transaction& tx) { return tx.Put(store::Scope::Global(), identity::kSessionKind, key_id, body); });
+      !s) {
+    return s.error();
+  }
+  return json::object{{"Credentials", json::object{{"AccessKeyId", key_id},
+                                                   {"SecretAccessKey", secret},
+                                                   {"SessionToken", token},
+                                                   {"Expiration", identity::IsoTime(now + duration)}}}};
+}
+
 Result<json::object> GetAccessKeyInfo(CallContext& ctx, const json::object& in) {
   authz::Check check{.action = "sts:GetAccessKeyInfo", .resource = "*", .resource_account = ctx.caller.account};
   if (auto s = ctx.Authorize(check); !s) return s.error();
@@ -196,6 +238,7 @@ const HandlerTable& StsHandlers() {
       {"AssumeRole", &AssumeRole},
       {"GetAccessKeyInfo", &GetAccessKeyInfo},
       {"GetCallerIdentity", &GetCallerIdentity},
+      {"GetSessionToken", &GetSessionToken},
   };
   return table;
 }
