@@ -245,6 +245,24 @@ class IamTest(ServerTest):
                                   "iam:CreateUser on resource: arn:aws:iam::111111111111:user/nope because no "
                                   "identity-based policy allows the iam:CreateUser action")
 
+    def test_tags_at_creation_need_tag_permission_and_meet_request_tag_conditions(self):
+        iam = self.server.root("iam", "source")
+        iam.create_user(UserName="creator")
+        iam.put_user_policy(UserName="creator", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "iam:CreateRole", "Resource": "*"},
+                {"Effect": "Allow", "Action": "iam:TagRole", "Resource": "*",
+                 "Condition": {"StringEquals": {"aws:RequestTag/team": "data"}}}]}))
+        k = iam.create_access_key(UserName="creator")["AccessKey"]
+        creator = self.server.client("iam", k["AccessKeyId"], k["SecretAccessKey"])
+        trust = trust_policy({"Service": "states.amazonaws.com"})
+        creator.create_role(RoleName="untagged", AssumeRolePolicyDocument=trust)
+        creator.create_role(RoleName="data", AssumeRolePolicyDocument=trust, Tags=[{"Key": "team", "Value": "data"}])
+        code, message, _ = error_of(lambda: creator.create_role(RoleName="web", AssumeRolePolicyDocument=trust,
+                                                                Tags=[{"Key": "team", "Value": "web"}]))
+        self.assertEqual(code, "AccessDenied")
+        self.assertIn("iam:TagRole", message)
+
     def test_unimplemented_operation_is_named(self):
         iam = self.server.root("iam", "target")
         code, message, resp = error_of(lambda: iam.create_saml_provider(

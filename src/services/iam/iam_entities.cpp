@@ -79,12 +79,27 @@ Result<json::object> CreateEntity(CallContext& ctx, const EntityKind& kind, cons
   const std::string path = PathOf(in);
   if (auto s = CheckPath(path); !s) return s.error();
   const std::string arn = EntityArn(ctx.caller.account, kind, path, name);
-  const std::string action = "iam:Create" + std::string(kind.name_field.substr(0, kind.name_field.size() - 4));
-  if (auto s = Allow(ctx, action, arn); !s) return s.error();
+  const std::string type(kind.name_field.substr(0, kind.name_field.size() - 4));
+  // Tags and a permissions boundary given at creation are part of the request's context, and tags
+  // also need iam:Tag<Type> (IAM User Guide, "Controlling access to IAM principals using tags").
+  authz::Check check{.action = "iam:Create" + type, .resource = arn, .resource_account = ctx.caller.account};
+  std::vector<std::string> tag_keys;
+  for (const auto& t : TagsOf(in)) {
+    tag_keys.push_back(Str(t.as_object(), "Key"));
+    check.context.emplace_back("aws:RequestTag/" + tag_keys.back(), Str(t.as_object(), "Value"));
+  }
+  if (!tag_keys.empty()) check.multi_context.emplace_back("aws:TagKeys", tag_keys);
+  if (const std::string boundary = Str(in, "PermissionsBoundary"); !boundary.empty()) {
+    check.context.emplace_back("iam:PermissionsBoundary", boundary);
+  }
+  if (auto s = ctx.Authorize(check); !s) return s.error();
+  if (!tag_keys.empty() && kind.type != "group") {
+    check.action = "iam:Tag" + type;
+    if (auto s = ctx.Authorize(check); !s) return s.error();
+  }
   auto existing = ctx.identities.Get(ctx.caller.account, kind.store_kind, name);
   if (!existing) return existing.error();
   if (*existing) {
-    std::string type(kind.name_field.substr(0, kind.name_field.size() - 4));
     return AwsError::Client("EntityAlreadyExists", type + " with name " + name + " already exists.", 409);
   }
   json::object e{{"Path", path},
