@@ -8,9 +8,9 @@
 namespace xacct::services {
 namespace iam {
 
-const EntityKind kUser{identity::kUserKind, "user", "UserName", "UserId", "AIDA", 2048};
-const EntityKind kRole{identity::kRoleKind, "role", "RoleName", "RoleId", "AROA", 10240};
-const EntityKind kGroup{identity::kGroupKind, "group", "GroupName", "GroupId", "AGPA", 5120};
+const EntityKind kUser{identity::kUserKind, "user", "User", "UserName", "UserId", "AIDA", 2048};
+const EntityKind kRole{identity::kRoleKind, "role", "Role", "RoleName", "RoleId", "AROA", 10240};
+const EntityKind kGroup{identity::kGroupKind, "group", "Group", "GroupName", "GroupId", "AGPA", 5120};
 
 std::string EntityArn(std::string_view account, const EntityKind& kind, std::string_view path, std::string_view name) {
   return "arn:aws:iam::" + std::string(account) + ":" + std::string(kind.type) + std::string(path) + std::string(name);
@@ -38,6 +38,15 @@ json::object Public(const json::object& entity) {
     if (!k.starts_with("x")) out[k] = v;
   }
   return out;
+}
+
+Result<json::object> LoadForAction(CallContext& ctx, const EntityKind& kind, const json::object& in,
+                                   std::string_view verb, std::string_view suffix) {
+  auto e = Load(ctx, kind, Str(in, kind.name_field));
+  if (!e) return e.error();
+  const std::string action = "iam:" + std::string(verb) + std::string(kind.api_type) + std::string(suffix);
+  if (auto s = Allow(ctx, action, Str(*e, "Arn")); !s) return s.error();
+  return e;
 }
 
 Status Allow(CallContext& ctx, std::string_view action, const std::string& resource) {
@@ -79,7 +88,7 @@ Result<json::object> CreateEntity(CallContext& ctx, const EntityKind& kind, cons
   const std::string path = PathOf(in);
   if (auto s = CheckPath(path); !s) return s.error();
   const std::string arn = EntityArn(ctx.caller.account, kind, path, name);
-  const std::string type(kind.name_field.substr(0, kind.name_field.size() - 4));
+  const std::string type(kind.api_type);
   // Tags and a permissions boundary given at creation are part of the request's context, and tags
   // also need iam:Tag<Type> (IAM User Guide, "Controlling access to IAM principals using tags").
   authz::Check check{.action = "iam:Create" + type, .resource = arn, .resource_account = ctx.caller.account};
@@ -159,7 +168,7 @@ Result<json::object> GetEntity(CallContext& ctx, const json::object& in) {
   }
   auto e = Load(ctx, kKind, name);
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
+  const std::string type(kKind.api_type);
   if (auto s = Allow(ctx, "iam:Get" + type, Str(*e, "Arn")); !s) return s.error();
   json::object out{{type, Public(*e)}};
   if (&kKind == &kGroup) {
@@ -183,7 +192,7 @@ Result<json::object> GetEntity(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> ListEntities(CallContext& ctx, const json::object& in) {
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
+  const std::string type(kKind.api_type);
   if (auto s = Allow(ctx, "iam:List" + type + "s",
                      "arn:aws:iam::" + ctx.caller.account + ":" + std::string(kKind.type) + "/");
       !s) {
@@ -206,10 +215,8 @@ Result<json::object> ListEntities(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> DeleteEntity(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Delete");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Delete" + type, Str(*e, "Arn")); !s) return s.error();
   const auto* inline_policies = e->if_contains("xInlinePolicies");
   if (inline_policies != nullptr && inline_policies->is_object() && !inline_policies->as_object().empty()) {
     return AwsError::Client("DeleteConflict", "Cannot delete entity, must delete policies first.", 409);
@@ -255,10 +262,8 @@ Result<json::object> UpdateAssumeRolePolicy(CallContext& ctx, const json::object
 // Inline policies: Put/Get/Delete/List{User,Role,Group}Policy.
 template <const EntityKind& kKind>
 Result<json::object> PutInlinePolicy(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Put", "Policy");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Put" + type + "Policy", Str(*e, "Arn")); !s) return s.error();
   const std::string name = Str(in, "PolicyName");
   const std::string doc = Str(in, "PolicyDocument");
   if (auto s = ValidateDocument(doc, policy::PolicyKind::kIdentity); !s) return s.error();
@@ -280,10 +285,8 @@ Result<json::object> PutInlinePolicy(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> GetInlinePolicy(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Get", "Policy");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Get" + type + "Policy", Str(*e, "Arn")); !s) return s.error();
   const std::string name = Str(in, "PolicyName");
   const auto* policies = e->if_contains("xInlinePolicies");
   if (policies == nullptr || !policies->is_object() || !policies->as_object().contains(name)) {
@@ -296,10 +299,8 @@ Result<json::object> GetInlinePolicy(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> DeleteInlinePolicy(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Delete", "Policy");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Delete" + type + "Policy", Str(*e, "Arn")); !s) return s.error();
   const std::string name = Str(in, "PolicyName");
   auto* policies = e->if_contains("xInlinePolicies");
   if (policies == nullptr || !policies->is_object() || !policies->as_object().contains(name)) {
@@ -312,10 +313,8 @@ Result<json::object> DeleteInlinePolicy(CallContext& ctx, const json::object& in
 
 template <const EntityKind& kKind>
 Result<json::object> ListInlinePolicies(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "List", "Policies");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:List" + type + "Policies", Str(*e, "Arn")); !s) return s.error();
   json::array names;
   if (const auto* policies = e->if_contains("xInlinePolicies"); policies && policies->is_object()) {
     for (const auto& [k, v] : policies->as_object()) names.emplace_back(k);
@@ -328,7 +327,7 @@ template <const EntityKind& kKind>
 Result<json::object> TagEntity(CallContext& ctx, const json::object& in) {
   auto e = Load(ctx, kKind, Str(in, kKind.name_field));
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
+  const std::string type(kKind.api_type);
   authz::Check check{.action = "iam:Tag" + type, .resource = Str(*e, "Arn"), .resource_account = ctx.caller.account};
   std::vector<std::string> keys;
   for (const auto& t : TagsOf(in)) {
@@ -351,10 +350,8 @@ Result<json::object> TagEntity(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> UntagEntity(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Untag");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Untag" + type, Str(*e, "Arn")); !s) return s.error();
   json::array tags = TagsOf(*e);
   if (const auto* keys = in.if_contains("TagKeys"); keys && keys->is_array()) {
     for (const auto& k : keys->as_array()) {
@@ -368,10 +365,8 @@ Result<json::object> UntagEntity(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> ListEntityTags(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "List", "Tags");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:List" + type + "Tags", Str(*e, "Arn")); !s) return s.error();
   return json::object{{"Tags", TagsOf(*e)}, {"IsTruncated", false}};
 }
 
@@ -380,7 +375,7 @@ template <const EntityKind& kKind>
 Result<json::object> PutBoundary(CallContext& ctx, const json::object& in) {
   auto e = Load(ctx, kKind, Str(in, kKind.name_field));
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
+  const std::string type(kKind.api_type);
   const std::string arn = Str(in, "PermissionsBoundary");
   authz::Check check{.action = "iam:Put" + type + "PermissionsBoundary",
                      .resource = Str(*e, "Arn"),
@@ -399,10 +394,8 @@ Result<json::object> PutBoundary(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> DeleteBoundary(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "Delete", "PermissionsBoundary");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:Delete" + type + "PermissionsBoundary", Str(*e, "Arn")); !s) return s.error();
   e->erase("PermissionsBoundary");
   if (auto s = Save(ctx, kKind, *e); !s) return s.error();
   return json::object{};

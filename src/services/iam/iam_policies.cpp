@@ -227,11 +227,11 @@ template <const EntityKind& kKind>
 Result<json::object> ChangeAttachment(CallContext& ctx, const json::object& in, bool attach) {
   auto e = Load(ctx, kKind, Str(in, kKind.name_field));
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
   const std::string arn = Str(in, "PolicyArn");
-  authz::Check check{.action = std::string(attach ? "iam:Attach" : "iam:Detach") + type + "Policy",
-                     .resource = Str(*e, "Arn"),
-                     .resource_account = ctx.caller.account};
+  authz::Check check{
+      .action = std::string(attach ? "iam:Attach" : "iam:Detach") + std::string(kKind.api_type) + "Policy",
+      .resource = Str(*e, "Arn"),
+      .resource_account = ctx.caller.account};
   check.context.emplace_back("iam:PolicyARN", arn);
   if (auto s = ctx.Authorize(check); !s) return s.error();
   auto p = LoadPolicy(ctx, arn);
@@ -270,10 +270,8 @@ Result<json::object> Detach(CallContext& ctx, const json::object& in) {
 
 template <const EntityKind& kKind>
 Result<json::object> ListAttached(CallContext& ctx, const json::object& in) {
-  auto e = Load(ctx, kKind, Str(in, kKind.name_field));
+  auto e = LoadForAction(ctx, kKind, in, "ListAttached", "Policies");
   if (!e) return e.error();
-  const std::string type(kKind.name_field.substr(0, kKind.name_field.size() - 4));
-  if (auto s = Allow(ctx, "iam:ListAttached" + type + "Policies", Str(*e, "Arn")); !s) return s.error();
   json::array out;
   if (const auto* attached = e->if_contains("xAttachedPolicies"); attached && attached->is_array()) {
     for (const auto& a : attached->as_array()) {

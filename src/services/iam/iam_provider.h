@@ -16,6 +16,7 @@ namespace iam {
 struct EntityKind {
   std::string_view store_kind;  //!< identity::kUserKind, ...
   std::string_view type;        //!< "user", "role", "group" (in ARNs and messages)
+  std::string_view api_type;    //!< "User", "Role", "Group" (in operation and action names)
   std::string_view name_field;  //!< "UserName", "RoleName", "GroupName"
   std::string_view id_field;    //!< "UserId", "RoleId", "GroupId"
   std::string_view id_prefix;   //!< "AIDA", "AROA", "AGPA"
@@ -31,6 +32,10 @@ Result<json::object> Load(CallContext& ctx, const EntityKind& kind, std::string_
 Status Save(CallContext& ctx, const EntityKind& kind, const json::object& entity);
 //! The entity as IAM returns it: internal fields removed (the query codec URL-encodes policy documents).
 json::object Public(const json::object& entity);
+//! Loads the entity named by the input's name field and authorizes "iam:" + verb + api_type + suffix
+//! (e.g. "Put", "Policy": iam:PutRolePolicy) on its ARN.
+Result<json::object> LoadForAction(CallContext& ctx, const EntityKind& kind, const json::object& in,
+                                   std::string_view verb, std::string_view suffix = {});
 //! Authorizes `action` on the entity's ARN (or `resource`) in the caller's account.
 Status Allow(CallContext& ctx, std::string_view action, const std::string& resource);
 //! Validates an identity policy document as IAM does on write.
