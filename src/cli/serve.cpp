@@ -10,6 +10,7 @@
 #include "identity/identity_store.h"
 #include "server/gateway.h"
 #include "server/http_server.h"
+#include "store/blob_store.h"
 #include "store/database.h"
 
 namespace xacct::cli {
@@ -67,6 +68,22 @@ int RunServe(const ServeOptions& options) {
   auto db = store::Database::Open(options.data_dir);
   if (!db) {
     std::cerr << "xacct: " << db.error().message << "\n";
+    return 1;
+  }
+  // Blobs no metadata row names (a crash between writing one and committing its row) are removed.
+  auto blobs = store::BlobStore::Open(options.data_dir);
+  if (!blobs) {
+    std::cerr << "xacct: " << blobs.error().message << "\n";
+    return 1;
+  }
+  bool sweep_failed = false;
+  auto swept = (*blobs)->Sweep([&](std::string_view id) {
+    auto referenced = (*db)->BlobReferenced(id);
+    sweep_failed = sweep_failed || !referenced;
+    return !referenced || *referenced;  // on a read error, keep the blob
+  });
+  if (!swept || sweep_failed) {
+    std::cerr << "xacct: cannot check the blob store against the metadata\n";
     return 1;
   }
   if (auto s = SeedAwsManagedPolicies(**db); !s) {

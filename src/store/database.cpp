@@ -16,6 +16,9 @@ constexpr const char* kMigrations[] = {
     "CREATE TABLE documents (scope TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,"
     " updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), PRIMARY KEY (scope, kind, id))"
     " WITHOUT ROWID",
+    // 2: which document names which blob (object bytes in data_dir/blobs).
+    "CREATE TABLE blob_refs (blob_id TEXT PRIMARY KEY, scope TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL)"
+    " WITHOUT ROWID",
 };
 
 // A prepared statement, finalized on scope exit.
@@ -180,6 +183,35 @@ Status Database::Write(const std::function<Status(Transaction&)>& body) {
   }
   generation_.fetch_add(1, std::memory_order_acq_rel);
   return Ok{};
+}
+
+Status Database::ExecBound(const char* sql, std::initializer_list<std::string_view> values) {
+  Stmt q(db_, sql);
+  if (!q.ok()) return StoreError(db_, "prepare");
+  int i = 1;
+  for (const auto v : values) q.Bind(i++, v);
+  if (q.Step() != SQLITE_DONE) return StoreError(db_, "write");
+  return Ok{};
+}
+
+Result<bool> Database::BlobReferenced(std::string_view blob_id) {
+  std::lock_guard lock(mu_);
+  Stmt q(db_, "SELECT 1 FROM blob_refs WHERE blob_id = ?1");
+  if (!q.ok()) return StoreError(db_, "prepare blob ref");
+  q.Bind(1, blob_id);
+  const int rc = q.Step();
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return StoreError(db_, "blob ref");
+  return rc == SQLITE_ROW;
+}
+
+Status Transaction::AddBlobRef(std::string_view blob_id, const Scope& scope, std::string_view kind,
+                               std::string_view id) {
+  return db_->ExecBound("INSERT OR REPLACE INTO blob_refs (blob_id, scope, kind, id) VALUES (?1, ?2, ?3, ?4)",
+                        {blob_id, scope.Key(), kind, id});
+}
+
+Status Transaction::RemoveBlobRef(std::string_view blob_id) {
+  return db_->ExecBound("DELETE FROM blob_refs WHERE blob_id = ?1", {blob_id});
 }
 
 Result<std::optional<std::string>> Transaction::Get(const Scope& scope, std::string_view kind, std::string_view id) {

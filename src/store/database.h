@@ -44,6 +44,10 @@ class Transaction {
   Result<std::vector<Document>> List(const Scope& scope, std::string_view kind, std::string_view id_prefix = {});
   Status Put(const Scope& scope, std::string_view kind, std::string_view id, std::string_view body);
   Status Delete(const Scope& scope, std::string_view kind, std::string_view id);
+  //! Records that the document (scope, kind, id) names blob `blob_id`: from this commit on, the blob is
+  //! part of the store and survives BlobStore::Sweep.
+  Status AddBlobRef(std::string_view blob_id, const Scope& scope, std::string_view kind, std::string_view id);
+  Status RemoveBlobRef(std::string_view blob_id);
 
  private:
   friend class Database;
@@ -62,6 +66,8 @@ class Database {
 
   Result<std::optional<std::string>> Get(const Scope& scope, std::string_view kind, std::string_view id);
   Result<std::vector<Document>> List(const Scope& scope, std::string_view kind, std::string_view id_prefix = {});
+  //! True when a committed metadata row names the blob.
+  Result<bool> BlobReferenced(std::string_view blob_id);
   //! Runs `body` in one transaction, committed (durably) when it returns Ok and rolled back otherwise.
   Status Write(const std::function<Status(Transaction&)>& body);
   //! Counts committed writes: caches of what the store holds are valid while it stays the same.
@@ -77,6 +83,7 @@ class Database {
   Result<std::vector<Document>> ListLocked(const Scope& scope, std::string_view kind, std::string_view prefix);
   Status PutLocked(const Scope& scope, std::string_view kind, std::string_view id, std::string_view body);
   Status DeleteLocked(const Scope& scope, std::string_view kind, std::string_view id);
+  Status ExecBound(const char* sql, std::initializer_list<std::string_view> values);
   Status Migrate();
 
   sqlite3* db_ = nullptr;
