@@ -190,7 +190,8 @@ HttpResponse Gateway::Handle(const HttpRequest& http, const std::string& request
   auto mode = auth::ClassifyPayload(view, *parsed);
   if (!mode) return ErrorResponse(&model, auth::AuthFailureError(mode.failure(), auth_protocol), request_id);
   const std::string body_hash = auth::Sha256Hex(http.body);
-  if (*mode == auth::PayloadMode::kDeclaredSha256 && !policy::EqualsIgnoreCase(HeaderOf(http, "x-amz-content-sha256"), body_hash)) {
+  if (*mode == auth::PayloadMode::kDeclaredSha256 &&
+      !policy::EqualsIgnoreCase(HeaderOf(http, "x-amz-content-sha256"), body_hash)) {
     return ErrorResponse(
         &model,
         auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kContentSha256Mismatch), auth_protocol),
