@@ -104,6 +104,7 @@ int RunServe(const ServeOptions& options) {
   server_options.threads = options.threads;
   const int rc = server::Serve(
       server_options, [&](const server::HttpRequest& r) { return gateway.Handle(r); },
+      [&](const server::HttpRequest& head) { return gateway.Stream(head); },
       [&](uint16_t port) {
         std::cout << "xacct ready on http://" << options.bind << ":" << port << " (data dir " << options.data_dir
                   << ", " << config->accounts.size() << " accounts)" << std::endl;

@@ -99,7 +99,42 @@ HttpResponse ErrorResponse(const model::ServiceModel* model, const AwsError& e, 
   return r;
 }
 
+// S3 has no provider yet: its bodies are consumed as they arrive (never held) and answered NotImplemented.
+class S3NotImplementedSink : public StreamSink {
+ public:
+  void Data(std::string_view bytes) override { received_ += bytes.size(); }
+  HttpResponse Finish() override {
+    const std::string request_id = NewRequestId();
+    HttpResponse r = ErrorResponse(
+        nullptr, AwsError::Server("NotImplemented", "xacct does not implement Amazon S3 yet", 501), request_id);
+    r.headers.emplace_back("x-amz-request-id", request_id);
+    r.headers.emplace_back("x-xacct-body-bytes", std::to_string(received_));
+    return r;
+  }
+
+ private:
+  uint64_t received_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<StreamSink> Gateway::Stream(const HttpRequest& head) {
+  // The query and JSON protocols: X-Amz-Target, a form or JSON body, or a credential scope naming one.
+  if (!HeaderOf(head, "X-Amz-Target").empty()) return nullptr;
+  const std::string_view type = HeaderOf(head, "Content-Type");
+  if (type.starts_with("application/x-www-form-urlencoded") || type.starts_with("application/x-amz-json")) {
+    return nullptr;
+  }
+  auth::HttpRequestView view{head.method, head.target, {}};
+  for (const auto& [k, v] : head.headers) view.headers.emplace_back(k, v);
+  if (view.RawQuery().find("Action=") != std::string_view::npos) return nullptr;
+  auto parsed = auth::ParseAuthorization(view);
+  if (parsed && !parsed->anonymous()) {
+    const auto* model = model::ServiceModel::Find(parsed->scope.service);
+    if (model != nullptr && model->name() != "s3") return nullptr;
+  }
+  return std::make_unique<S3NotImplementedSink>();
+}
 
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng(std::random_device{}());

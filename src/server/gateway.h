@@ -19,6 +19,9 @@ class Gateway {
   Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer)
       : identities_(identities), authorizer_(authorizer) {}
   HttpResponse Handle(const HttpRequest& request);
+  //! For a request head routed to a service whose bodies stream (S3), the sink that consumes the body;
+  //! null for the query and JSON protocols, whose bodies are read whole.
+  std::unique_ptr<StreamSink> Stream(const HttpRequest& head);
 
  private:
   HttpResponse Handle(const HttpRequest& request, const std::string& request_id);

@@ -37,15 +37,16 @@ class BadInputTest(ServerTest):
 
     def test_oversized_header_section(self):
         reply = raw(self.server.port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n")
-        self.assertIn("431", reply.split("\r\n")[0])
+        self.assertIn("400", reply.split("\r\n")[0])
+        self.assertIn("<Code>RequestHeaderSectionTooLarge</Code>", reply)
         self.assert_still_serving()
 
     def test_oversized_body_is_refused_before_it_is_read(self):
         head = (f"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 f"Content-Length: {5 * 1024 ** 3}\r\n\r\n").encode()
         reply = raw(self.server.port, head + b"Action=GetCallerIdentity")
-        self.assertIn("413", reply.split("\r\n")[0])
-        self.assertIn("EntityTooLarge", reply)
+        self.assertIn("400", reply.split("\r\n")[0])
+        self.assertIn("<Code>EntityTooLarge</Code>", reply)
         self.assert_still_serving()
 
     def test_json_body_that_is_not_json(self):
