@@ -4,6 +4,7 @@
 #include "auth/chunked_payload.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <stdexcept>
 
@@ -49,7 +50,16 @@ AuthResult<ChunkedPayloadDecoder> ChunkedPayloadDecoder::Create(const HttpReques
     }
     length = n;
   }
-  return ChunkedPayloadDecoder(verified, length, limits);
+  ChunkedPayloadDecoder decoder(verified, length, limits);
+  // A checksum trailer named by x-amz-trailer is checked against the decoded bytes at the end.
+  if (auto trailer = request.Header("x-amz-trailer")) {
+    if (auto algorithm = ChecksumFromHeaderName(*trailer)) {
+      decoder.checksum_.emplace(*algorithm);
+      decoder.checksum_trailer_ = std::string(internal::Trim(*trailer));
+      for (char& c : decoder.checksum_trailer_) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return decoder;
 }
 
 ChunkedPayloadDecoder::ChunkedPayloadDecoder(const VerifiedRequest& verified,
@@ -222,6 +232,7 @@ AuthStatus ChunkedPayloadDecoder::Feed(std::string_view input, std::string& out)
         const size_t take = static_cast<size_t>(std::min<std::uint64_t>(remaining_, input.size()));
         const std::string_view data = input.substr(0, take);
         out.append(data);
+        if (checksum_) checksum_->Update(data);
         chunk_hash_->Update(data);
         decoded_ += take;
         remaining_ -= take;
@@ -276,6 +287,21 @@ AuthStatus ChunkedPayloadDecoder::Finish() {
     return Fail(BodyFailure(kTerminated, "the body ends before the final 0-size chunk and its trailer section"));
   }
   if (expected_length_ && decoded_ != *expected_length_) return Fail(LengthFailure(*expected_length_, decoded_));
+  if (checksum_) {
+    const std::string_view name = ChecksumName(checksum_->algorithm());
+    const auto sent =
+        std::find_if(trailers_.begin(), trailers_.end(), [&](const auto& t) { return t.first == checksum_trailer_; });
+    if (sent == trailers_.end()) {
+      return Fail(BodyFailure(kTerminated, "x-amz-trailer announced " + checksum_trailer_ + ", which did not arrive"));
+    }
+    const std::string computed = checksum_->Base64Digest();
+    if (sent->second != computed) {
+      AuthFailure f = AuthFailure::Of(AuthFailureKind::kBadDigest,
+                                      checksum_trailer_ + " was " + sent->second + "; the payload's is " + computed);
+      f.message = f.s3_message = "The " + std::string(name) + " you specified did not match the calculated checksum.";
+      return Fail(std::move(f));
+    }
+  }
   return Ok{};
 }
 

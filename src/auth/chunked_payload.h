@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/checksum.h"
 #include "auth/sigv4.h"
 
 namespace xacct::auth {
@@ -91,6 +92,9 @@ class ChunkedPayloadDecoder {
   std::vector<std::pair<std::string, std::string>> trailers_;
   std::string trailer_signature_;
   std::optional<AuthFailure> failure_;
+  //! The checksum x-amz-trailer announced, computed over the decoded payload and checked by Finish().
+  std::optional<PayloadChecksum> checksum_;
+  std::string checksum_trailer_;
 };
 
 }  // namespace xacct::auth

@@ -136,6 +136,7 @@ enum class AuthFailureKind {
   kInvalidContentSha256,   //!< x-amz-content-sha256 neither a known literal nor a SHA-256 hex digest
   kContentSha256Mismatch,  //!< the body does not hash to the x-amz-content-sha256 it declared
   kIncompleteBody,         //!< aws-chunked body truncated, badly framed, or not x-amz-decoded-content-length long
+  kBadDigest,              //!< a trailing x-amz-checksum-* does not match the decoded payload
 };
 
 //! A classified authentication failure. Messages that depend on the request are rendered when the failure

@@ -46,7 +46,7 @@ constexpr const char* kTokenInvalid = "The security token included in the reques
 constexpr const char* kTokenExpired = "The security token included in the request is expired";
 constexpr const char* kMissingToken = "Request is missing Authentication Token";
 
-constexpr std::array<Row, 17> kTable = {{
+constexpr std::array<Row, 18> kTable = {{
     {AuthFailureKind::kMissingAuthentication,
      {"AccessDenied", 403, "Access Denied"},
      {},
@@ -137,6 +137,14 @@ constexpr std::array<Row, 17> kTable = {{
      {"IncompleteBody", 400, nullptr},
      {"IncompleteBody", 400, nullptr},
      "The request body terminated unexpectedly"},
+    // Amazon S3 API Reference, "Error responses": BadDigest for a checksum that does not match; the
+    // message names the algorithm ("The CRC32 you specified did not match the calculated checksum.").
+    {AuthFailureKind::kBadDigest,
+     {"BadDigest", 400, nullptr},
+     {},
+     {"BadDigest", 400, nullptr},
+     {"BadDigest", 400, nullptr},
+     "The checksum you specified did not match the calculated checksum."},
 }};
 
 const Row& RowFor(AuthFailureKind kind) {
