@@ -4,6 +4,9 @@ import json
 import socket
 import unittest
 
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
 import botocore.exceptions
 
 from harness import ACCOUNTS, ServerTest
@@ -49,30 +52,25 @@ class BadInputTest(ServerTest):
         self.assertIn("<Code>EntityTooLarge</Code>", reply)
         self.assert_still_serving()
 
-    def test_json_body_that_is_not_json(self):
+    def organizations_request(self, operation, body):
+        """A JSON 1.1 request to Organizations, signed by botocore as the management account's root."""
         _, key, secret = ACCOUNTS["management"]
-        import botocore.auth, botocore.awsrequest, botocore.credentials
         request = botocore.awsrequest.AWSRequest(
-            method="POST", url=self.server.endpoint + "/", data="{not json",
+            method="POST", url=self.server.endpoint + "/", data=body,
             headers={"Content-Type": "application/x-amz-json-1.1",
-                     "X-Amz-Target": "AWSOrganizationsV20161128.DescribeOrganization"})
+                     "X-Amz-Target": "AWSOrganizationsV20161128." + operation})
         botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret), "organizations",
                                 "us-east-1").add_auth(request)
-        status, body = send(request)
+        return send(request)
+
+    def test_json_body_that_is_not_json(self):
+        status, body = self.organizations_request("DescribeOrganization", "{not json")
         self.assertEqual(status, 400)
         self.assertEqual(json.loads(body)["__type"].split("#")[-1], "SerializationException")
         self.assert_still_serving()
 
     def test_unknown_json_target(self):
-        _, key, secret = ACCOUNTS["management"]
-        import botocore.auth, botocore.awsrequest, botocore.credentials
-        request = botocore.awsrequest.AWSRequest(
-            method="POST", url=self.server.endpoint + "/", data="{}",
-            headers={"Content-Type": "application/x-amz-json-1.1",
-                     "X-Amz-Target": "AWSOrganizationsV20161128.NoSuchOperation"})
-        botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret), "organizations",
-                                "us-east-1").add_auth(request)
-        status, body = send(request)
+        status, body = self.organizations_request("NoSuchOperation", "{}")
         self.assertEqual(status, 400)
         self.assertIn("UnknownOperationException", body)
 
