@@ -91,15 +91,60 @@ Result<std::optional<Credential>> IdentityStore::LookupAccessKey(std::string_vie
   return found;
 }
 
+static Principal RootPrincipal(const AccountConfig& a) {
+  Principal p;
+  p.type = PrincipalType::kRoot;
+  p.account = a.id;
+  p.arn = "arn:aws:iam::" + a.id + ":root";
+  p.user_id = a.id;
+  return p;
+}
+
+// An assumed-role session, as AssumeRole stored it.
+static Principal SessionPrincipal(const json::object& s) {
+  Principal p;
+  p.type = PrincipalType::kAssumedRole;
+  p.account = Str(s, "Account");
+  p.arn = Str(s, "Arn");
+  p.user_id = Str(s, "AssumedRoleId");
+  p.name = Str(s, "RoleName");
+  p.role_arn = Str(s, "RoleArn");
+  p.session_name = Str(s, "SessionName");
+  p.tags = Tags(s);
+  if (const auto* keys = s.if_contains("TransitiveTagKeys"); keys != nullptr && keys->is_array()) {
+    for (const auto& k : keys->as_array()) p.transitive_tag_keys.emplace_back(JsonString(k));
+  }
+  if (const auto* policy = s.if_contains("SessionPolicy"); policy != nullptr && policy->is_string()) {
+    p.session_policy = std::string(JsonString(*policy));
+  }
+  if (const auto* arns = s.if_contains("SessionPolicyArns"); arns != nullptr && arns->is_array()) {
+    for (const auto& a : arns->as_array()) p.session_policy_arns.emplace_back(JsonString(a));
+  }
+  p.source_identity = Str(s, "SourceIdentity");
+  p.chained = s.if_contains("Chained") != nullptr && s.at("Chained").is_bool() && s.at("Chained").as_bool();
+  return p;
+}
+
+Result<std::optional<Principal>> IdentityStore::UserPrincipal(const std::string& account, const std::string& name) {
+  auto user = Get(account, kUserKind, name);
+  if (!user) return user.error();
+  if (!*user) return std::optional<Principal>();
+  Principal p;
+  p.type = PrincipalType::kUser;
+  p.account = account;
+  p.arn = Str(**user, "Arn");
+  p.user_id = Str(**user, "UserId");
+  p.name = Str(**user, "UserName");
+  p.tags = Tags(**user);
+  return std::optional<Principal>(std::move(p));
+}
+
 Result<std::optional<Credential>> IdentityStore::LookupUncached(std::string_view akid) {
+  Credential c;
   for (const auto& a : config_.accounts) {
     if (a.root_access_key_id != akid) continue;
-    Credential c;
     c.secret_access_key = a.root_secret_access_key;
-    c.principal.type = PrincipalType::kRoot;
-    c.principal.account = a.id;
-    c.principal.arn = "arn:aws:iam::" + a.id + ":root";
-    c.principal.user_id = a.id;
+    c.principal = RootPrincipal(a);
     c.principal.access_key_id = std::string(akid);
     return std::optional<Credential>(std::move(c));
   }
@@ -108,81 +153,39 @@ Result<std::optional<Credential>> IdentityStore::LookupUncached(std::string_view
     if (!doc) return doc.error();
     if (!*doc) return std::optional<Credential>();
     const json::object& s = **doc;
-    Credential c;
     c.secret_access_key = Str(s, "SecretAccessKey");
     c.session_token = Str(s, "SessionToken");
     if (s.contains("UserName")) {
-      // GetSessionToken: the session stands for the user (or root) that asked for it.
-      const bool root = s.at("Root").is_bool() && s.at("Root").as_bool();
-      auto base = root ? LookupUncached(config_.FindAccount(Str(s, "Account")) != nullptr
-                                            ? config_.FindAccount(Str(s, "Account"))->root_access_key_id
-                                            : std::string())
-                       : std::optional<Credential>();
-      Principal& p = c.principal;
-      if (root && base.ok() && *base) {
-        p = (*base)->principal;
+      // GetSessionToken: the session stands for the user (or the root) that asked for it.
+      const std::string account = Str(s, "Account");
+      if (s.at("Root").is_bool() && s.at("Root").as_bool()) {
+        const AccountConfig* a = config_.FindAccount(account);
+        if (a == nullptr) return std::optional<Credential>();
+        c.principal = RootPrincipal(*a);
       } else {
-        auto user = Get(Str(s, "Account"), kUserKind, Str(s, "UserName"));
+        auto user = UserPrincipal(account, Str(s, "UserName"));
         if (!user) return user.error();
         if (!*user) return std::optional<Credential>();
-        p.type = PrincipalType::kUser;
-        p.account = Str(s, "Account");
-        p.arn = Str(**user, "Arn");
-        p.user_id = Str(**user, "UserId");
-        p.name = Str(**user, "UserName");
-        p.tags = Tags(**user);
+        c.principal = std::move(**user);
       }
-      p.access_key_id = std::string(akid);
-      p.temporary = true;
-      p.issued_at = s.at("IssuedAt").to_number<int64_t>();
-      p.expiration = s.at("Expiration").to_number<int64_t>();
-      return std::optional<Credential>(std::move(c));
+    } else {
+      c.principal = SessionPrincipal(s);
     }
-    Principal& p = c.principal;
-    p.type = PrincipalType::kAssumedRole;
-    p.account = Str(s, "Account");
-    p.arn = Str(s, "Arn");
-    p.user_id = Str(s, "AssumedRoleId");
-    p.name = Str(s, "RoleName");
-    p.role_arn = Str(s, "RoleArn");
-    p.session_name = Str(s, "SessionName");
-    p.access_key_id = std::string(akid);
-    p.temporary = true;
-    p.tags = Tags(s);
-    if (const auto* keys = s.if_contains("TransitiveTagKeys"); keys != nullptr && keys->is_array()) {
-      for (const auto& k : keys->as_array()) p.transitive_tag_keys.emplace_back(JsonString(k));
-    }
-    if (const auto* policy = s.if_contains("SessionPolicy"); policy != nullptr && policy->is_string()) {
-      p.session_policy = std::string(JsonString(*policy));
-    }
-    if (const auto* arns = s.if_contains("SessionPolicyArns"); arns != nullptr && arns->is_array()) {
-      for (const auto& a : arns->as_array()) p.session_policy_arns.emplace_back(JsonString(a));
-    }
-    p.source_identity = Str(s, "SourceIdentity");
-    p.chained = s.if_contains("Chained") != nullptr && s.at("Chained").is_bool() && s.at("Chained").as_bool();
-    p.issued_at = s.at("IssuedAt").to_number<int64_t>();
-    p.expiration = s.at("Expiration").to_number<int64_t>();
+    c.principal.access_key_id = std::string(akid);
+    c.principal.temporary = true;
+    c.principal.issued_at = s.at("IssuedAt").to_number<int64_t>();
+    c.principal.expiration = s.at("Expiration").to_number<int64_t>();
     return std::optional<Credential>(std::move(c));
   }
   auto doc = GetScoped(store::Scope::Global(), kAccessKeyKind, akid);
   if (!doc) return doc.error();
-  if (!*doc) return std::optional<Credential>();
-  const json::object& k = **doc;
-  if (Str(k, "Status") != "Active") return std::optional<Credential>();
-  const std::string account = Str(k, "Account");
-  auto user = Get(account, kUserKind, Str(k, "UserName"));
+  if (!*doc || Str(**doc, "Status") != "Active") return std::optional<Credential>();
+  auto user = UserPrincipal(Str(**doc, "Account"), Str(**doc, "UserName"));
   if (!user) return user.error();
   if (!*user) return std::optional<Credential>();
-  Credential c;
-  c.secret_access_key = Str(k, "SecretAccessKey");
-  Principal& p = c.principal;
-  p.type = PrincipalType::kUser;
-  p.account = account;
-  p.arn = Str(**user, "Arn");
-  p.user_id = Str(**user, "UserId");
-  p.name = Str(**user, "UserName");
-  p.access_key_id = std::string(akid);
-  p.tags = Tags(**user);
+  c.secret_access_key = Str(**doc, "SecretAccessKey");
+  c.principal = std::move(**user);
+  c.principal.access_key_id = std::string(akid);
   return std::optional<Credential>(std::move(c));
 }
 

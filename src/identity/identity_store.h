@@ -79,6 +79,8 @@ class IdentityStore {
   store::Database& db_;
   const Config& config_;
   Result<std::optional<Credential>> LookupUncached(std::string_view access_key_id);
+  //! An IAM user of `account` as a principal; nullopt when the user does not exist.
+  Result<std::optional<Principal>> UserPrincipal(const std::string& account, const std::string& name);
 
   struct CachedCredential {
     uint64_t generation;
