@@ -165,14 +165,12 @@ Status Authorizer::Authorize(const identity::Principal& principal, const Request
   if (!principal_side) return principal_side.error();
   auto resource_side = ResourceSide(check.resource_account);
   if (!resource_side) return resource_side.error();
-  policy::PolicySet set_value;
-  policy::PolicySet* set = &set_value;
-  set->identity = (*principal_side)->identity;
-  set->boundary = (*principal_side)->boundary;
-  set->session = (*principal_side)->session;
-  set->scps = (*principal_side)->levels;
-  set->rcps = (*resource_side)->levels;
-  set->resource = check.resource_policy.get();
+  const policy::PolicySet set{.identity = (*principal_side)->identity,
+                              .resource = check.resource_policy.get(),
+                              .boundary = (*principal_side)->boundary,
+                              .session = (*principal_side)->session,
+                              .scps = (*principal_side)->levels,
+                              .rcps = (*resource_side)->levels};
   policy::Request r;
   if (principal.type == PrincipalType::kRoot) {
     r.caller.kind = policy::CallerKind::kOther;
@@ -190,8 +188,8 @@ Status Authorizer::Authorize(const identity::Principal& principal, const Request
   r.resource = policy::ResourceName::From(check.resource);
   r.resource_account = check.resource_account;
   BuildContext(principal, request, check, &r.context);
-  const policy::Decision d = policy::Evaluate(r, *set);
-  std::string words = policy::Explain(d, r, *set);
+  const policy::Decision d = policy::Evaluate(r, set);
+  std::string words = policy::Explain(d, r, set);
   if (audit_ != nullptr) {
     json::object record{{"time", identity::IsoTime(request.now)},
                         {"requestId", request.request_id},

@@ -50,6 +50,11 @@ std::optional<std::string> FindDuplicateKey(std::string_view text) {
   return std::nullopt;
 }
 
+std::string StringField(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v != nullptr && v->is_string() ? std::string(JsonString(*v)) : std::string();
+}
+
 std::string_view JsonString(const json::value& v) {
   if (const auto* s = v.if_string()) return std::string_view(s->data(), s->size());
   return {};

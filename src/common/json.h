@@ -19,6 +19,9 @@ Result<json::value> ParseJson(std::string_view text);
 //! The first key that appears twice in one object of the (valid) JSON `text`, if any.
 std::optional<std::string> FindDuplicateKey(std::string_view text);
 
+//! The string member `key` of an object, or "" when it is absent or not a string.
+std::string StringField(const json::object& o, std::string_view key);
+
 //! The string of a JSON value when it is a string, else an empty view.
 std::string_view JsonString(const json::value& v);
 

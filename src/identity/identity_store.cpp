@@ -10,10 +10,7 @@ namespace xacct::identity {
 
 namespace {
 
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(JsonString(*v)) : std::string();
-}
+const auto& Str = StringField;
 
 std::vector<std::pair<std::string, std::string>> Tags(const json::object& o) {
   std::vector<std::pair<std::string, std::string>> out;

@@ -22,10 +22,7 @@ const Provider* FindProvider(std::string_view service) {
   return nullptr;
 }
 
-std::string Str(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(JsonString(*v)) : std::string();
-}
+std::string Str(const json::object& o, std::string_view key) { return StringField(o, key); }
 
 std::optional<int64_t> Int(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
