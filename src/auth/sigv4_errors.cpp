@@ -181,6 +181,7 @@ AwsError AuthFailureError(const AuthFailure& failure, Protocol protocol) {
   if (own.empty()) own = row.fallback;
   AwsError error = AwsError::Client(wire.code, wire.message != nullptr ? wire.message : own, wire.status);
   error.detail = failure.detail;
+  if (protocol == Protocol::kRestXml) error.fields = failure.fields;
   return error;
 }
 

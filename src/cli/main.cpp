@@ -115,6 +115,8 @@ int Main(int argc, char** argv) {
   serve->add_option("--config", serve_options.config_path,
                     "YAML accounts/organization configuration (default: the built-in one, config/default.yaml)");
   serve->add_option("--threads", serve_options.threads, "worker threads (default: one per core)");
+  serve->add_flag("--relaxed-durability", serve_options.relaxed_durability,
+                  "acknowledge writes before they are fsync'd (a crash may lose recent writes, never half an object)");
   serve->add_flag("--explain-denials", serve_options.explain_denials,
                   "append xacct's explanation to AccessDenied messages on the wire");
 

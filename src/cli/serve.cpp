@@ -10,6 +10,7 @@
 #include "identity/identity_store.h"
 #include "server/gateway.h"
 #include "server/http_server.h"
+#include "services/s3/s3.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 
@@ -65,13 +66,14 @@ int RunServe(const ServeOptions& options) {
     std::cerr << "xacct: " << config.error().message << "\n";
     return 2;
   }
-  auto db = store::Database::Open(options.data_dir);
+  const auto durability = options.relaxed_durability ? store::Durability::kRelaxed : store::Durability::kFull;
+  auto db = store::Database::Open(options.data_dir, durability);
   if (!db) {
     std::cerr << "xacct: " << db.error().message << "\n";
     return 1;
   }
   // Blobs no metadata row names (a crash between writing one and committing its row) are removed.
-  auto blobs = store::BlobStore::Open(options.data_dir);
+  auto blobs = store::BlobStore::Open(options.data_dir, durability);
   if (!blobs) {
     std::cerr << "xacct: " << blobs.error().message << "\n";
     return 1;
@@ -97,7 +99,8 @@ int RunServe(const ServeOptions& options) {
   }
   identity::IdentityStore identities(**db, *config);
   authz::Authorizer authorizer(identities, audit->get(), options.explain_denials);
-  server::Gateway gateway(identities, authorizer);
+  services::s3::S3Service s3(**db, **blobs, identities, authorizer);
+  server::Gateway gateway(identities, authorizer, &s3);
   server::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = options.port;

@@ -13,6 +13,8 @@ struct ServeOptions {
   std::string config_path;  //!< empty: the built-in default
   bool explain_denials = false;
   unsigned threads = 0;
+  //! Skip the fsyncs (metadata synchronous=NORMAL, blobs not synced): faster, loses recent writes on power loss.
+  bool relaxed_durability = false;
 };
 
 int RunServe(const ServeOptions& options);

@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace xacct {
 
@@ -16,12 +17,15 @@ struct AwsError {
   int http_status = 400;
   bool sender_fault = true;
   std::string detail;  //!< xacct's own explanation; never on the wire unless asked for
+  //! Extra elements of the error body, in order, for protocols whose errors carry them (S3's BucketName,
+  //! Key, StringToSign, ...).
+  std::vector<std::pair<std::string, std::string>> fields;
 
   static AwsError Client(std::string code, std::string message, int status = 400) {
-    return AwsError{std::move(code), std::move(message), status, true};
+    return AwsError{std::move(code), std::move(message), status, true, {}, {}};
   }
   static AwsError Server(std::string code, std::string message, int status = 500) {
-    return AwsError{std::move(code), std::move(message), status, false};
+    return AwsError{std::move(code), std::move(message), status, false, {}, {}};
   }
 };
 

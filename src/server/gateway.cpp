@@ -99,21 +99,22 @@ HttpResponse ErrorResponse(const model::ServiceModel* model, const AwsError& e, 
   return r;
 }
 
-// S3 has no provider yet: its bodies are consumed as they arrive (never held) and answered NotImplemented.
-class S3NotImplementedSink : public StreamSink {
+// A request refused before its body: the body is drained as it arrives, then the error is the answer.
+class ErrorSink : public StreamSink {
  public:
-  void Data(std::string_view bytes) override { received_ += bytes.size(); }
+  ErrorSink(AwsError error, std::string request_id, bool head)
+      : error_(std::move(error)), request_id_(std::move(request_id)), head_(head) {}
+  void Data(std::string_view) override {}
   HttpResponse Finish() override {
-    const std::string request_id = NewRequestId();
-    HttpResponse r = ErrorResponse(
-        nullptr, AwsError::Server("NotImplemented", "xacct does not implement Amazon S3 yet", 501), request_id);
-    r.headers.emplace_back("x-amz-request-id", request_id);
-    r.headers.emplace_back("x-xacct-body-bytes", std::to_string(received_));
+    HttpResponse r = services::s3::S3ErrorResponse(error_, request_id_, head_);
+    if (!error_.detail.empty()) r.headers.emplace_back("x-xacct-explanation", HeaderSafe(error_.detail));
     return r;
   }
 
  private:
-  uint64_t received_ = 0;
+  AwsError error_;
+  std::string request_id_;
+  bool head_;
 };
 
 }  // namespace
@@ -133,7 +134,69 @@ std::unique_ptr<StreamSink> Gateway::Stream(const HttpRequest& head) {
     const auto* model = model::ServiceModel::Find(parsed->scope.service);
     if (model != nullptr && model->name() != "s3") return nullptr;
   }
-  return std::make_unique<S3NotImplementedSink>();
+  const std::string request_id = NewRequestId();
+  const bool head_request = head.method == "HEAD";
+  if (s3_ == nullptr) {
+    return std::make_unique<ErrorSink>(AwsError::Server("NotImplemented", "xacct was started without Amazon S3", 501),
+                                       request_id, head_request);
+  }
+  const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  services::s3::Authenticated who;
+  std::optional<identity::Credential> credential;
+  if (!parsed) {
+    return std::make_unique<ErrorSink>(auth::AuthFailureError(parsed.failure(), auth::Protocol::kRestXml), request_id,
+                                       head_request);
+  }
+  if (!parsed->anonymous()) {
+    auto signed_request = Authenticate(view, *parsed, credential, auth::Protocol::kRestXml, {}, now);
+    if (!signed_request) return std::make_unique<ErrorSink>(signed_request.error(), request_id, head_request);
+    who.principal = signed_request->credential->principal;
+    who.method = parsed->method;
+    who.verified = std::move(signed_request->verified);
+  }
+  authz::RequestInfo info;
+  info.request_id = request_id;
+  info.service = "s3";
+  info.region =
+      parsed->anonymous() || parsed->scope.region.empty() ? identities_.config().default_region : parsed->scope.region;
+  info.source_ip = head.remote_ip;
+  info.secure_transport = head.secure;
+  info.now = now.time_since_epoch().count();
+  return s3_->Open(head, std::move(who), std::move(info));
+}
+
+Result<Gateway::Signed> Gateway::Authenticate(const auth::HttpRequestView& view, const auth::ParsedAuth& parsed,
+                                              std::optional<identity::Credential>& credential, auth::Protocol protocol,
+                                              std::string_view body, std::chrono::sys_seconds now) {
+  auto found = identities_.LookupAccessKey(parsed.access_key_id);
+  if (!found) return found.error();
+  if (!*found) return auth::AuthFailureError(auth::AuthFailure::UnknownAccessKey(parsed.access_key_id), protocol);
+  credential = std::move(*found);
+  auto mode = auth::ClassifyPayload(view, parsed);
+  if (!mode) return auth::AuthFailureError(mode.failure(), protocol);
+  std::string body_hash;
+  if (protocol != auth::Protocol::kRestXml) {
+    body_hash = auth::Sha256Hex(body);
+    if (*mode == auth::PayloadMode::kDeclaredSha256 &&
+        !policy::EqualsIgnoreCase(view.Header("x-amz-content-sha256").value_or(""), body_hash)) {
+      return auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kContentSha256Mismatch), protocol);
+    }
+  }
+  auth::VerifyOptions options{.now = now, .body_sha256 = body_hash, .key_cache = &key_cache_};
+  if (protocol == auth::Protocol::kRestXml) options.body_sha256 = auth::kEmptySha256;
+  auto verified = auth::Verify(view, parsed, credential->secret_access_key, options);
+  if (!verified) return auth::AuthFailureError(verified.failure(), protocol);
+  if (credential->session_token) {
+    if (parsed.security_token != *credential->session_token) {
+      return auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), protocol);
+    }
+    if (now.time_since_epoch().count() >= credential->principal.expiration) {
+      return auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kExpiredToken), protocol);
+    }
+  } else if (!parsed.security_token.empty()) {
+    return auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), protocol);
+  }
+  return Signed{&*credential, std::move(*verified)};
 }
 
 std::string NewRequestId() {
@@ -214,44 +277,11 @@ HttpResponse Gateway::Handle(const HttpRequest& http, const std::string& request
         auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kMissingAuthentication), auth_protocol),
         request_id);
   }
-  auto credential = identities_.LookupAccessKey(parsed->access_key_id);
-  if (!credential) return ErrorResponse(&model, credential.error(), request_id);
-  if (!*credential) {
-    return ErrorResponse(
-        &model, auth::AuthFailureError(auth::AuthFailure::UnknownAccessKey(parsed->access_key_id), auth_protocol),
-        request_id);
-  }
   const auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-  auto mode = auth::ClassifyPayload(view, *parsed);
-  if (!mode) return ErrorResponse(&model, auth::AuthFailureError(mode.failure(), auth_protocol), request_id);
-  const std::string body_hash = auth::Sha256Hex(http.body);
-  if (*mode == auth::PayloadMode::kDeclaredSha256 &&
-      !policy::EqualsIgnoreCase(HeaderOf(http, "x-amz-content-sha256"), body_hash)) {
-    return ErrorResponse(
-        &model,
-        auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kContentSha256Mismatch), auth_protocol),
-        request_id);
-  }
-  auth::VerifyOptions options{.now = now, .body_sha256 = body_hash, .key_cache = &key_cache_};
-  auto verified = auth::Verify(view, *parsed, (*credential)->secret_access_key, options);
-  if (!verified) return ErrorResponse(&model, auth::AuthFailureError(verified.failure(), auth_protocol), request_id);
-  const identity::Credential& cred = **credential;
-  if (cred.session_token) {
-    if (parsed->security_token != *cred.session_token) {
-      return ErrorResponse(
-          &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), auth_protocol),
-          request_id);
-    }
-    if (now.time_since_epoch().count() >= cred.principal.expiration) {
-      return ErrorResponse(
-          &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kExpiredToken), auth_protocol),
-          request_id);
-    }
-  } else if (!parsed->security_token.empty()) {
-    return ErrorResponse(
-        &model, auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), auth_protocol),
-        request_id);
-  }
+  std::optional<identity::Credential> credential;
+  auto signed_request = Authenticate(view, *parsed, credential, auth_protocol, http.body, now);
+  if (!signed_request) return ErrorResponse(&model, signed_request.error(), request_id);
+  const identity::Credential& cred = *credential;
 
   // Decode the input.
   const model::Operation* op = model.FindOperation(route.operation);

@@ -11,13 +11,14 @@
 #include "authz/authorizer.h"
 #include "identity/identity_store.h"
 #include "server/http_types.h"
+#include "services/s3/s3.h"
 
 namespace xacct::server {
 
 class Gateway {
  public:
-  Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer)
-      : identities_(identities), authorizer_(authorizer) {}
+  Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer, services::s3::S3Service* s3 = nullptr)
+      : identities_(identities), authorizer_(authorizer), s3_(s3) {}
   HttpResponse Handle(const HttpRequest& request);
   //! For a request head routed to a service whose bodies stream (S3), the sink that consumes the body;
   //! null for the query and JSON protocols, whose bodies are read whole.
@@ -25,9 +26,18 @@ class Gateway {
 
  private:
   HttpResponse Handle(const HttpRequest& request, const std::string& request_id);
+  //! Who signed the request: its credential and verified signature, or the AWS error (under `protocol`).
+  struct Signed {
+    const identity::Credential* credential = nullptr;
+    auth::VerifiedRequest verified;
+  };
+  Result<Signed> Authenticate(const auth::HttpRequestView& view, const auth::ParsedAuth& parsed,
+                              std::optional<identity::Credential>& credential, auth::Protocol protocol,
+                              std::string_view body, std::chrono::sys_seconds now);
 
   identity::IdentityStore& identities_;
   authz::Authorizer& authorizer_;
+  services::s3::S3Service* s3_;
   auth::SigningKeyCache key_cache_;
 };
 

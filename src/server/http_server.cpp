@@ -1,10 +1,18 @@
 #include "server/http_server.h"
 
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -26,6 +34,50 @@ std::string ErrorXml(std::string_view code, std::string_view message) {
          std::string(message) + "</Message></Error>";
 }
 
+// Answers that carry no body (RFC 9110, section 6.4.1): to HEAD, and every 1xx, 204 and 304.
+bool Bodiless(bool head_request, int status) {
+  return head_request || status / 100 == 1 || status == 204 || status == 304;
+}
+
+// Opens a response's file and checks that it holds the range to send: the descriptor, or -1 with the
+// reason in `error`.
+int OpenRange(const FileBody& file, std::string& error) {
+  const int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return -1;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    error = std::strerror(errno);
+  } else if (file.offset > static_cast<uint64_t>(st.st_size) ||
+             file.length > static_cast<uint64_t>(st.st_size) - file.offset) {
+    error = "the file is shorter than the range to send";
+  } else {
+    return fd;
+  }
+  ::close(fd);
+  return -1;
+}
+
+// The answer when a response's file cannot be read: S3's InternalError, keeping the request id headers.
+HttpResponse FileError(const HttpResponse& original, const std::string& reason) {
+  HttpResponse r;
+  r.status = 500;
+  r.body = ErrorXml("InternalError",
+                    "We encountered an internal error. Please try again. (xacct cannot read the "
+                    "object's data: " +
+                        reason + ")");
+  r.headers.emplace_back("Content-Type", "application/xml");
+  for (const auto& [k, v] : original.headers) {
+    if (beast::iequals(k, "x-amz-request-id") || beast::iequals(k, "x-amz-id-2") ||
+        beast::iequals(k, "x-amzn-RequestId")) {
+      r.headers.emplace_back(k, v);
+    }
+  }
+  return r;
+}
+
 class Session;
 
 // The open connections, so that a shutdown can close the idle ones.
@@ -38,7 +90,17 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const RequestHandler& handler, const StreamRouter& router, const ServerOptions& options,
           const std::atomic<bool>& stopping)
-      : stream_(std::move(socket)), handler_(handler), router_(router), options_(options), stopping_(stopping) {}
+      : stream_(std::move(socket)),
+        send_timer_(stream_.get_executor()),
+        handler_(handler),
+        router_(router),
+        options_(options),
+        stopping_(stopping) {}
+  ~Session() {
+    if (file_fd_ >= 0) ::close(file_fd_);
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void Start() { Read(); }
 
@@ -59,6 +121,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.stream_limit);
     stream_.expires_after(std::chrono::seconds(120));
     idle_ = buffer_.size() == 0;
+    head_request_ = false;
     if (stopping_ && idle_) return Close();
     http::async_read_header(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->idle_ = false;
@@ -66,7 +129,9 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  // The head is in: route it, then read the body whole (query, JSON) or stream it to a sink (S3).
+  // The head is in: route it, then read the body whole (query, JSON) or stream it to a sink (S3). A client
+  // that sent Expect: 100-continue (RFC 9110, section 10.1.1) waits for 100 Continue before the body;
+  // requests refused before their body is read get their final answer instead.
   void OnHeader(beast::error_code ec) {
     if (ec) return Fail(ec);
     const auto& req = parser_->get();
@@ -80,15 +145,30 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto remote = stream_.socket().remote_endpoint(remote_ec);
     if (!remote_ec) request_.remote_ip = remote.address().to_string();
     keep_alive_ = req.keep_alive();
+    head_request_ = req.method() == http::verb::head;
     try {
       sink_ = router_(request_);
+      if (sink_) {
+        if (auto refusal = sink_->Refusal()) return RespondEarly(std::move(*refusal));
+      }
     } catch (const std::exception& e) {
-      return Respond(Internal(e));
+      return RespondEarly(Internal(e));
     }
     if (!sink_ && parser_->content_length() && *parser_->content_length() > options_.body_limit) {
       return Fail(http::error::body_limit);  // refused before a byte of it is read
     }
+    if (!parser_->is_done() && ExpectsContinue(req)) {
+      return http::async_write(stream_, continue_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->Close();
+        self->ReadBody();
+      });
+    }
     ReadBody();
+  }
+
+  static bool ExpectsContinue(const http::request<http::buffer_body>& req) {
+    const auto it = req.find(http::field::expect);
+    return req.version() >= 11 && it != req.end() && beast::iequals(it->value(), "100-continue");
   }
 
   void ReadBody() {
@@ -106,7 +186,7 @@ class Session : public std::enable_shared_from_this<Session> {
         try {
           self->sink_->Data(bytes);
         } catch (const std::exception& e) {
-          return self->Respond(Internal(e));
+          return self->RespondEarly(Internal(e));
         }
       } else if (self->request_.body.size() + got > self->options_.body_limit) {
         return self->Fail(http::error::body_limit);
@@ -130,6 +210,16 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Respond(HttpResponse response) { Write(std::move(response), keep_alive_ && !stopping_.load()); }
+
+  // An answer before the body has been read whole: the rest of the body is not read as the next request
+  // but discarded while the connection closes.
+  void RespondEarly(HttpResponse response) {
+    sink_.reset();
+    request_ = HttpRequest{};
+    if (parser_->is_done()) return Respond(std::move(response));
+    linger_ = true;
+    Write(std::move(response), /*keep_alive=*/false);
+  }
 
   static HttpResponse Internal(const std::exception& e) {
     HttpResponse r;
@@ -163,19 +253,118 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(r), /*keep_alive=*/false);
   }
 
+  // Three shapes on the wire: a body from memory, a body from a file (sent with sendfile, so a large
+  // object costs no memory), and no body at all, where the handler's Content-Length is kept.
   void Write(HttpResponse r, bool keep_alive) {
-    auto res = std::make_shared<http::response<http::string_body>>();
-    res->version(11);
-    res->result(static_cast<unsigned>(r.status));
-    res->set(http::field::server, "xacct");
-    for (auto& [k, v] : r.headers) res->set(k, v);
-    res->body() = std::move(r.body);
+    const bool bodiless = Bodiless(head_request_, r.status);
+    if (r.file && !bodiless) {
+      std::string error;
+      file_fd_ = OpenRange(*r.file, error);
+      if (file_fd_ < 0) r = FileError(r, error);
+    }
+    stream_.expires_after(std::chrono::seconds(120));
+    http::response_header<> head;
+    head.version(11);
+    head.result(static_cast<unsigned>(r.status));
+    head.set(http::field::server, "xacct");
+    std::optional<std::string> length;
+    for (auto& [k, v] : r.headers) {
+      switch (http::string_to_field(k)) {
+        case http::field::content_length:
+          length = std::move(v);
+          break;
+        case http::field::connection:
+        case http::field::transfer_encoding:
+          break;  // the server frames the message
+        case http::field::server:
+          head.set(http::field::server, v);
+          break;
+        default:
+          head.insert(k, v);
+      }
+    }
+    if (bodiless) {
+      auto res = std::make_shared<http::response<http::empty_body>>(std::move(head));
+      if (r.status / 100 != 1 && r.status != 204) {
+        // The size the GET would have had: the handler's own, or that of the body it built.
+        if (length) {
+          res->set(http::field::content_length, *length);
+        } else if (head_request_) {
+          res->content_length(r.file ? r.file->length : r.body.size());
+        }
+      }
+      res->keep_alive(keep_alive);
+      return http::async_write(stream_, *res,
+                               [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                                 self->AfterWrite(ec, keep_alive);
+                               });
+    }
+    if (file_fd_ >= 0) {
+      file_offset_ = static_cast<off_t>(r.file->offset);
+      file_remaining_ = r.file->length;
+      auto res = std::make_shared<http::response<http::empty_body>>(std::move(head));
+      res->content_length(r.file->length);
+      res->keep_alive(keep_alive);
+      return http::async_write(stream_, *res,
+                               [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                                 if (ec) return self->EndFile(false, keep_alive);
+                                 self->SendFile(keep_alive);
+                               });
+    }
+    auto res = std::make_shared<http::response<http::string_body>>(std::move(head), std::move(r.body));
     res->keep_alive(keep_alive);
     res->prepare_payload();
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-      if (ec || !keep_alive) return self->Close();
-      self->Read();
+      self->AfterWrite(ec, keep_alive);
     });
+  }
+
+  void AfterWrite(beast::error_code ec, bool keep_alive) {
+    if (ec || !keep_alive) return Close();
+    Read();
+  }
+
+  // Sends the rest of the file range straight from the page cache, waiting whenever the socket is full.
+  // A client that takes nothing for 120 seconds is dropped, as for every other read and write.
+  void SendFile(bool keep_alive) {
+    auto& socket = stream_.socket();
+    beast::error_code ec;
+    if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
+    while (!ec && file_remaining_ > 0) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(file_remaining_, 1ULL << 30));
+      const ssize_t sent = ::sendfile(socket.native_handle(), file_fd_, &file_offset_, want);
+      if (sent > 0) {
+        file_remaining_ -= static_cast<uint64_t>(sent);
+      } else if (sent < 0 && errno == EINTR) {
+        continue;
+      } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        const uint64_t wait = ++send_wait_;
+        send_timer_.expires_after(std::chrono::seconds(120));
+        send_timer_.async_wait([self = shared_from_this(), wait](beast::error_code tec) {
+          if (tec || wait != self->send_wait_) return;
+          beast::error_code ignored;
+          self->stream_.socket().cancel(ignored);
+        });
+        socket.async_wait(tcp::socket::wait_write, [self = shared_from_this(), keep_alive](beast::error_code wec) {
+          ++self->send_wait_;
+          self->send_timer_.cancel();
+          if (wec) return self->EndFile(false, keep_alive);
+          self->SendFile(keep_alive);
+        });
+        return;
+      } else {
+        // The file shrank under us, or a write error: the promised length can no longer be sent.
+        return EndFile(false, keep_alive);
+      }
+    }
+    EndFile(!ec, keep_alive);
+  }
+
+  void EndFile(bool complete, bool keep_alive) {
+    ::close(file_fd_);
+    file_fd_ = -1;
+    if (!complete) return Close();
+    AfterWrite({}, keep_alive);
   }
 
   void Close() {
@@ -204,7 +393,14 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 64 * 1024> chunk_{};
   HttpRequest request_;
   std::unique_ptr<StreamSink> sink_;
+  http::response<http::empty_body> continue_{http::status::continue_, 11};
+  int file_fd_ = -1;  // the file of the response being sent, if any
+  off_t file_offset_ = 0;
+  uint64_t file_remaining_ = 0;
+  asio::steady_timer send_timer_;
+  uint64_t send_wait_ = 0;  // which wait for the socket the timer guards
   bool keep_alive_ = false;
+  bool head_request_ = false;
   bool linger_ = false;
   const RequestHandler& handler_;
   const StreamRouter& router_;
@@ -217,6 +413,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
 int Serve(const ServerOptions& options, const RequestHandler& handler, const StreamRouter& router,
           const std::function<void(uint16_t)>& ready, const std::function<void()>& every_second) {
+  // sendfile(2), unlike Asio's own writes, has no MSG_NOSIGNAL: a client that disconnects while a file
+  // is sent must cost that connection, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
   std::atomic<bool> stopping{false};

@@ -1,6 +1,9 @@
 // One HTTP/1.1 endpoint for every service (Boost.Beast over Asio): keep-alive, a thread pool sized to
 // the cores, limits on header and body size, a ready line once listening, and a clean shutdown on
-// SIGTERM/SIGINT (in-flight requests finish, then the store is closed by the caller).
+// SIGTERM/SIGINT (in-flight requests finish, then the store is closed by the caller). Bodies that stream
+// are preceded by 100 Continue when the client expects it (RFC 9110, section 10.1.1); response bodies can
+// be sent from a file (FileBody) with sendfile(2); answers to HEAD keep the handler's Content-Length and
+// carry no body (RFC 9110, section 9.3.2).
 #pragma once
 
 #include <cstdint>

@@ -70,23 +70,29 @@ Status BlobWriter::Append(std::string_view bytes) {
 }
 
 Result<std::string> BlobWriter::Commit() {
-  if (::fsync(fd_) != 0) return IoError("fsync");
+  if (sync_ && ::fsync(fd_) != 0) return IoError("fsync");
   ::close(fd_);
   fd_ = -1;
   std::error_code ec;
-  fs::create_directories(final_dir_, ec);
+  const bool created = fs::create_directories(final_dir_, ec);
   if (ec) return AwsError::Server("InternalFailure", "blob store: " + ec.message());
+  // A new fan-out directory's own entry must be durable too, or a crash could lose it with its blobs.
+  if (created && sync_) {
+    if (auto s = SyncDirectory(final_dir_.parent_path()); !s) return s.error();
+  }
   if (std::rename(temp_.c_str(), (final_dir_ / id_).c_str()) != 0) return IoError("rename");
   committed_ = true;
-  if (auto s = SyncDirectory(final_dir_); !s) return s.error();
+  if (sync_) {
+    if (auto s = SyncDirectory(final_dir_); !s) return s.error();
+  }
   return id_;
 }
 
-Result<std::unique_ptr<BlobStore>> BlobStore::Open(const fs::path& data_dir) {
+Result<std::unique_ptr<BlobStore>> BlobStore::Open(const fs::path& data_dir, Durability durability) {
   std::error_code ec;
   fs::create_directories(data_dir / "blobs" / "tmp", ec);
   if (ec) return AwsError::Server("InternalFailure", "blob store: cannot create " + (data_dir / "blobs").string());
-  return std::unique_ptr<BlobStore>(new BlobStore(data_dir / "blobs"));
+  return std::unique_ptr<BlobStore>(new BlobStore(data_dir / "blobs", durability));
 }
 
 std::optional<fs::path> BlobStore::PathOf(std::string_view id) const {
@@ -99,7 +105,8 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::Create() {
   const fs::path temp = root_ / "tmp" / id;
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return IoError("create " + temp.string());
-  return std::unique_ptr<BlobWriter>(new BlobWriter(temp, root_ / id.substr(0, 2), id, fd));
+  return std::unique_ptr<BlobWriter>(
+      new BlobWriter(temp, root_ / id.substr(0, 2), id, fd, durability_ == Durability::kFull));
 }
 
 Result<std::string> BlobStore::Read(std::string_view id, uint64_t offset, uint64_t length) const {

@@ -3,7 +3,8 @@
 // any point leaves either no blob or a whole one — never half an object. Ids are generated, never derived
 // from a client's key, so hostile keys ("../") cannot reach the file system. A blob is visible to clients
 // only once a metadata row names it; Sweep removes the blobs no row names (left by a crash between the
-// rename and the metadata commit) and stale temporary files.
+// rename and the metadata commit) and stale temporary files. With Durability::kRelaxed the fsyncs are
+// skipped (a power loss may lose recent blobs) but the temp → rename order still hides half objects.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "store/database.h"
 
 namespace xacct::store {
 
@@ -27,25 +29,27 @@ class BlobWriter {
   BlobWriter& operator=(const BlobWriter&) = delete;
 
   Status Append(std::string_view bytes);
-  //! fsyncs the bytes, renames the file into place, fsyncs the directory; returns the blob id.
+  //! fsyncs the bytes, renames the file into place, fsyncs the directory (kFull); returns the blob id.
   Result<std::string> Commit();
   uint64_t size() const { return size_; }
 
  private:
   friend class BlobStore;
-  BlobWriter(std::filesystem::path temp, std::filesystem::path final_dir, std::string id, int fd)
-      : temp_(std::move(temp)), final_dir_(std::move(final_dir)), id_(std::move(id)), fd_(fd) {}
+  BlobWriter(std::filesystem::path temp, std::filesystem::path final_dir, std::string id, int fd, bool sync)
+      : temp_(std::move(temp)), final_dir_(std::move(final_dir)), id_(std::move(id)), fd_(fd), sync_(sync) {}
   std::filesystem::path temp_;
   std::filesystem::path final_dir_;
   std::string id_;
   int fd_ = -1;
   uint64_t size_ = 0;
+  bool sync_ = true;
   bool committed_ = false;
 };
 
 class BlobStore {
  public:
-  static Result<std::unique_ptr<BlobStore>> Open(const std::filesystem::path& data_dir);
+  static Result<std::unique_ptr<BlobStore>> Open(const std::filesystem::path& data_dir,
+                                                 Durability durability = Durability::kFull);
 
   Result<std::unique_ptr<BlobWriter>> Create();
   //! Reads `length` bytes from `offset` (to the end when length is npos); NotFound for an unknown id.
@@ -59,8 +63,9 @@ class BlobStore {
   std::optional<std::filesystem::path> PathOf(std::string_view id) const;
 
  private:
-  explicit BlobStore(std::filesystem::path root) : root_(std::move(root)) {}
+  BlobStore(std::filesystem::path root, Durability durability) : root_(std::move(root)), durability_(durability) {}
   std::filesystem::path root_;
+  Durability durability_;
 };
 
 }  // namespace xacct::store
