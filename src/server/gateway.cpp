@@ -107,6 +107,7 @@ class ErrorSink : public StreamSink {
   void Data(std::string_view) override {}
   HttpResponse Finish() override {
     HttpResponse r = services::s3::S3ErrorResponse(error_, request_id_, head_);
+    r.headers.emplace_back("x-amz-request-id", request_id_);
     if (!error_.detail.empty()) r.headers.emplace_back("x-xacct-explanation", HeaderSafe(error_.detail));
     return r;
   }

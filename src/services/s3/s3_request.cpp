@@ -410,7 +410,6 @@ AwsError InvalidRequest(std::string message) { return AwsError::Client("InvalidR
 server::HttpResponse S3ErrorResponse(const AwsError& e, std::string_view request_id, bool head_request) {
   server::HttpResponse r;
   r.status = e.http_status;
-  r.headers.emplace_back("x-amz-request-id", std::string(request_id));
   if (head_request) return r;  // HEAD answers carry no body
   XmlWriter x("Error", false);
   x.Leaf("Code", e.code).Leaf("Message", e.message);
