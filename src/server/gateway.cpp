@@ -105,6 +105,7 @@ class ErrorSink : public StreamSink {
   ErrorSink(AwsError error, std::string request_id, bool head)
       : error_(std::move(error)), request_id_(std::move(request_id)), head_(head) {}
   void Data(std::string_view) override {}
+  std::optional<HttpResponse> Refusal() override { return Finish(); }
   HttpResponse Finish() override {
     HttpResponse r = services::s3::S3ErrorResponse(error_, request_id_, head_);
     r.headers.emplace_back("x-amz-request-id", request_id_);

@@ -8,12 +8,27 @@ answer instead.
 HEAD (RFC 9110, section 9.3.2): the answer carries the Content-Length a GET would have and no body, so
 the connection stays usable for the next request.
 
-S3 is not implemented yet, so final statuses are whatever the gateway answers (501 today); these tests
-only pin down the framing."""
+The requests are anonymous, to a bucket whose policy lets anyone write (Block Public Access lifted for it);
+these tests pin down the framing. An anonymous upload to a bucket that does not exist is refused before its
+body, so it gets no 100 Continue."""
+import json
 import socket
 import unittest
 
-from harness import ServerTest
+from harness import REGION, ServerTest
+
+
+def open_bucket(server):
+    """A bucket anyone may write and read: the fixture anonymous raw-socket requests need."""
+    s3 = server.root("s3", "source")
+    s3.create_bucket(Bucket="bucket", CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_public_access_block(Bucket="bucket", PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": False,
+        "RestrictPublicBuckets": False})
+    s3.put_bucket_policy(Bucket="bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": ["s3:PutObject", "s3:GetObject"],
+         "Resource": "arn:aws:s3:::bucket/*"}]}))
+    s3.put_object(Bucket="bucket", Key="key", Body=b"0123456789" * 100)
 
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -80,6 +95,19 @@ def put_head(path, length, expect=True, content_type="application/octet-stream")
 
 
 class ExpectContinueTest(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        open_bucket(cls.server)
+
+    def test_an_anonymous_upload_to_a_missing_bucket_is_refused_without_100_continue(self):
+        c = Connection(self.server.port)
+        c.send(put_head("/no-such-bucket/object", 1 << 20))
+        status, _, body = c.read_response()
+        self.assertEqual(status, 404)
+        self.assertIn(b"<Code>NoSuchBucket</Code>", body)
+        c.close()
+
     def connect(self):
         c = Connection(self.server.port)
         self.addCleanup(c.close)
@@ -137,6 +165,11 @@ class ExpectContinueTest(ServerTest):
 
 
 class HeadTest(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        open_bucket(cls.server)
+
     def test_head_answers_carry_a_content_length_and_no_body_on_a_kept_alive_connection(self):
         c = Connection(self.server.port)
         self.addCleanup(c.close)

@@ -82,6 +82,14 @@ class S3Sink : public server::StreamSink {
     }
   }
 
+  // A request refused before its body (an upload the caller may not make, an unknown subresource) is
+  // answered at once, without 100 Continue and without reading the body.
+  std::optional<server::HttpResponse> Refusal() override {
+    const bool has_body = head_has_body_();
+    if (!error_ || !has_body) return std::nullopt;
+    return Finish();
+  }
+
   server::HttpResponse Finish() override {
     server::HttpResponse r = Run();
     r.headers.emplace_back("x-amz-request-id", info_.request_id);
@@ -177,6 +185,14 @@ class S3Sink : public server::StreamSink {
       return;
     }
     if (call_) call_->body.append(bytes);
+  }
+
+  bool head_has_body_() const {
+    for (const auto& [k, v] : head_.headers) {
+      if (policy::EqualsIgnoreCase(k, "Content-Length")) return v != "0";
+      if (policy::EqualsIgnoreCase(k, "Transfer-Encoding")) return true;
+    }
+    return false;
   }
 
   server::HttpResponse Fail(const AwsError& e) {
