@@ -112,7 +112,8 @@ void Register() {
       // One day's keys: a full page of 1000 of its 4000.
       {"prefix=logs/2024/03/15/ (1000 keys)", {.prefix = "logs/2024/03/15/"}, 1000, 0},
       // One host's day: 100 keys.
-      {"prefix=logs/2024/03/15/host-7/,delimiter=/", {.prefix = "logs/2024/03/15/host-7/", .delimiter = "/"},
+      {"prefix=logs/2024/03/15/host-7/,delimiter=/",
+       {.prefix = "logs/2024/03/15/host-7/", .delimiter = "/"},
        kFiles,
        0},
       // The worst case for seeking: every key its own common prefix, 1000 seeks for a page.

@@ -196,8 +196,7 @@ struct ObjectIndex::Impl {
   }
 
   // Scans `q` (parameter 2: the lower bound of key) from `lower`, seeking past each common prefix.
-  static Status ScanFrom(Database& db, detail::Statement& q, std::string_view bucket, std::string lower,
-                         Pager& pager) {
+  static Status ScanFrom(Database& db, detail::Statement& q, std::string_view bucket, std::string lower, Pager& pager) {
     while (true) {
       q.Reset();
       q.BindBlob(2, lower);
@@ -312,7 +311,8 @@ struct ObjectIndex::Impl {
       auto referenced = db.BlobReferencedLocked(v.blob_id);
       if (!referenced) return referenced.error();
       if (*referenced) {
-        return AwsError::Server("InternalFailure", "object index: blob " + v.blob_id + " already belongs to a document");
+        return AwsError::Server("InternalFailure",
+                                "object index: blob " + v.blob_id + " already belongs to a document");
       }
     }
     auto q = db.Prepare(
@@ -346,8 +346,7 @@ struct ObjectIndex::Impl {
     Released released;
     if (!*victim) return released;
     const ObjectVersion& v = **victim;
-    if (auto s = Exec(db, "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND seq = ?3", bucket, key, v.seq);
-        !s)
+    if (auto s = Exec(db, "DELETE FROM s3_objects WHERE bucket = ?1 AND key = ?2 AND seq = ?3", bucket, key, v.seq); !s)
       return s.error();
     if (!v.blob_id.empty()) {
       if (auto s = tx.RemoveBlobRef(v.blob_id); !s) return s.error();

@@ -21,21 +21,21 @@ namespace xacct::store {
 //! One version of one object (or a delete marker).
 struct ObjectVersion {
   std::string bucket;
-  std::string key;                 //!< bytes, any value (NUL included)
-  std::string version_id;          //!< "null" for the version written while versioning was off or suspended
-  int64_t seq = 0;                 //!< assigned by Put: larger is newer, unique within the database
-  bool latest = false;             //!< the current version of its key
-  bool delete_marker = false;      //!< no bytes, no blob
+  std::string key;             //!< bytes, any value (NUL included)
+  std::string version_id;      //!< "null" for the version written while versioning was off or suspended
+  int64_t seq = 0;             //!< assigned by Put: larger is newer, unique within the database
+  bool latest = false;         //!< the current version of its key
+  bool delete_marker = false;  //!< no bytes, no blob
   uint64_t size = 0;
-  std::string etag;                //!< with its quotes, as S3 sends it
-  int64_t last_modified_ms = 0;    //!< epoch milliseconds
-  std::string blob_id;             //!< empty for delete markers and empty objects
-  std::string meta;                //!< JSON text owned by the S3 service (content type, user metadata, checksums, tags ...)
+  std::string etag;              //!< with its quotes, as S3 sends it
+  int64_t last_modified_ms = 0;  //!< epoch milliseconds
+  std::string blob_id;           //!< empty for delete markers and empty objects
+  std::string meta;  //!< JSON text owned by the S3 service (content type, user metadata, checksums, tags ...)
 };
 
 //! One page of a listing.
 struct ObjectListing {
-  std::vector<ObjectVersion> entries;       //!< in key order (versions: key order, newest first within a key)
+  std::vector<ObjectVersion> entries;        //!< in key order (versions: key order, newest first within a key)
   std::vector<std::string> common_prefixes;  //!< in order, each once
   bool truncated = false;
   //! When truncated: the last key (or common prefix) returned — the next page starts after it.
@@ -83,8 +83,8 @@ class ObjectIndex {
   static Result<Released> Remove(Transaction& tx, std::string_view bucket, std::string_view key,
                                  std::string_view version_id);
   //! Replaces the meta JSON of one version (tagging), leaving everything else as it is.
-  static Status UpdateMeta(Transaction& tx, std::string_view bucket, std::string_view key,
-                           std::string_view version_id, std::string_view meta);
+  static Status UpdateMeta(Transaction& tx, std::string_view bucket, std::string_view key, std::string_view version_id,
+                           std::string_view meta);
   //! The same reads inside a transaction (read-modify-write).
   static Result<std::optional<ObjectVersion>> Latest(Transaction& tx, std::string_view bucket, std::string_view key);
   static Result<std::optional<ObjectVersion>> Version(Transaction& tx, std::string_view bucket, std::string_view key,

@@ -79,7 +79,7 @@ TEST_F(BlobStoreTest, SweepRemovesWhatNoMetadataNamesAndStaleTemporaries) {
   EXPECT_TRUE(blobs_->Read(kept).ok());
   EXPECT_FALSE(blobs_->Read(orphan).ok());
   EXPECT_TRUE(fs::is_empty(dir_ / "blobs" / "tmp"));
-  EXPECT_EQ((*db)->schema_version(), 2);
+  EXPECT_EQ((*db)->schema_version(), 3);
 }
 
 }  // namespace

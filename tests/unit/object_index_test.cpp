@@ -118,7 +118,7 @@ TEST_F(ObjectIndexTest, PuttingTheNullVersionAgainReplacesItAndReleasesItsBlob) 
 
 TEST_F(ObjectIndexTest, ReplacingTheNullVersionKeepsTheVersionsWrittenSince) {
   Put("k", "null", "blob-1");
-  Put("k", "v2", "blob-2");  // versioning enabled
+  Put("k", "v2", "blob-2");                                        // versioning enabled
   const auto [null_again, released] = Put("k", "null", "blob-3");  // suspended: the null version moves to the top
   EXPECT_EQ(released.blob_ids, Strings{"blob-1"});
   EXPECT_EQ(Versions(), (Strings{"k@null*", "k@v2"}));
@@ -152,9 +152,9 @@ TEST_F(ObjectIndexTest, RemovingVersionsPromotesTheNextNewestAndReleasesBlobs) {
   };
   const Case cases[] = {
       {"v3", {}, {"k@v2*", "k@v1"}, {"k@v2"}},  // removing the delete marker brings the object back
-      {"v1", {"blob-1"}, {"k@v2*"}, {"k@v2"}},   // an older version: the latest stays
-      {"v9", {}, {"k@v2*"}, {"k@v2"}},           // an unknown version: nothing happens
-      {"v2", {"blob-2"}, {}, {}},                // the last version: the key is gone
+      {"v1", {"blob-1"}, {"k@v2*"}, {"k@v2"}},  // an older version: the latest stays
+      {"v9", {}, {"k@v2*"}, {"k@v2"}},          // an unknown version: nothing happens
+      {"v2", {"blob-2"}, {}, {}},               // the last version: the key is gone
   };
   for (const auto& c : cases) {
     EXPECT_EQ(Remove("k", c.remove).blob_ids, c.released) << c.remove;
@@ -193,9 +193,9 @@ TEST_F(ObjectIndexTest, ABlobBelongsToOneVersionOnly) {
 TEST_F(ObjectIndexTest, UpdateMetaChangesOnlyTheMetadataOfOneVersion) {
   const auto [v1, _] = Put("k", "v1", "blob-1");
   Put("k", "v2", "blob-2");
-  ASSERT_TRUE(db_->Write([](Transaction& tx) {
-                   return ObjectIndex::UpdateMeta(tx, "b", "k", "v1", R"({"tags":{"a":"b"}})");
-                 }).ok());
+  ASSERT_TRUE(
+      db_->Write([](Transaction& tx) { return ObjectIndex::UpdateMeta(tx, "b", "k", "v1", R"({"tags":{"a":"b"}})"); })
+          .ok());
   auto after = *ObjectIndex::Version(*db_, "b", "k", "v1");
   EXPECT_EQ(after->meta, R"({"tags":{"a":"b"}})");
   EXPECT_EQ(after->seq, v1.seq);
@@ -255,26 +255,46 @@ TEST_F(ObjectIndexTest, ListGroupsByDelimiterAndPagesAcrossCommonPrefixes) {
     Put(key, "null", std::string("blob-") + key);
   }
   const PageCase cases[] = {
-      {"no delimiter: every key", {}, {"a.txt", "logs/", "logs/2024/01/x", "logs/2024/01/y", "logs/2024/02/x",
-                                       "logs/2025/01/x", "logs/readme", "z/"}, {}, false, ""},
+      {"no delimiter: every key",
+       {},
+       {"a.txt", "logs/", "logs/2024/01/x", "logs/2024/01/y", "logs/2024/02/x", "logs/2025/01/x", "logs/readme", "z/"},
+       {},
+       false,
+       ""},
       {"top level", {.delimiter = "/"}, {"a.txt"}, {"logs/", "z/"}, false, ""},
-      {"under a prefix", {.prefix = "logs/", .delimiter = "/"}, {"logs/", "logs/readme"}, {"logs/2024/", "logs/2025/"},
-       false, ""},
-      {"max_keys counts prefixes", {.prefix = "logs/", .delimiter = "/", .max_keys = 2}, {"logs/"}, {"logs/2024/"},
-       true, "logs/2024/"},
+      {"under a prefix",
+       {.prefix = "logs/", .delimiter = "/"},
+       {"logs/", "logs/readme"},
+       {"logs/2024/", "logs/2025/"},
+       false,
+       ""},
+      {"max_keys counts prefixes",
+       {.prefix = "logs/", .delimiter = "/", .max_keys = 2},
+       {"logs/"},
+       {"logs/2024/"},
+       true,
+       "logs/2024/"},
       {"after a returned prefix, its keys are skipped",
        {.prefix = "logs/", .delimiter = "/", .start_after = "logs/2024/", .max_keys = 2},
-       {"logs/readme"}, {"logs/2025/"}, false, ""},
+       {"logs/readme"},
+       {"logs/2025/"},
+       false,
+       ""},
       {"after a key inside a group, the group's other keys still show",
-       {.prefix = "logs/", .delimiter = "/", .start_after = "logs/2024/01/x"}, {"logs/readme"},
-       {"logs/2024/", "logs/2025/"}, false, ""},
-      {"a full page with nothing left is not truncated", {.prefix = "logs/2024/", .max_keys = 3},
-       {"logs/2024/01/x", "logs/2024/01/y", "logs/2024/02/x"}, {}, false, ""},
-      {"start_after before the prefix", {.prefix = "logs/2025", .start_after = "a"}, {"logs/2025/01/x"}, {}, false,
+       {.prefix = "logs/", .delimiter = "/", .start_after = "logs/2024/01/x"},
+       {"logs/readme"},
+       {"logs/2024/", "logs/2025/"},
+       false,
        ""},
+      {"a full page with nothing left is not truncated",
+       {.prefix = "logs/2024/", .max_keys = 3},
+       {"logs/2024/01/x", "logs/2024/01/y", "logs/2024/02/x"},
+       {},
+       false,
+       ""},
+      {"start_after before the prefix", {.prefix = "logs/2025", .start_after = "a"}, {"logs/2025/01/x"}, {}, false, ""},
       {"start_after past the prefix", {.prefix = "logs/", .start_after = "m"}, {}, {}, false, ""},
-      {"a multi-byte delimiter", {.delimiter = "/20"}, {"a.txt", "logs/", "logs/readme", "z/"}, {"logs/20"}, false,
-       ""},
+      {"a multi-byte delimiter", {.delimiter = "/20"}, {"a.txt", "logs/", "logs/readme", "z/"}, {"logs/20"}, false, ""},
   };
   for (const auto& c : cases) {
     auto page = ObjectIndex::List(*db_, "b", c.options);
@@ -313,8 +333,8 @@ TEST_F(ObjectIndexTest, ListVersionsResumesWithinAKeyAfterTheVersionIdMarker) {
 // ---- Random keys against a brute-force model ----
 
 // The alphabet of the random keys: S3's delimiter, ASCII, the bytes at the edges, multi-byte UTF-8.
-const std::vector<std::string> kPieces = {"/", "a", "b", std::string(1, '\0'), "\x7f", "\xff", "\xc3\xa9",
-                                          "\xe2\x82\xac", "ab", "/a/"};
+const std::vector<std::string> kPieces = {
+    "/", "a", "b", std::string(1, '\0'), "\x7f", "\xff", "\xc3\xa9", "\xe2\x82\xac", "ab", "/a/"};
 
 std::string RandomString(std::mt19937& rng, int max_pieces) {
   std::string s;
