@@ -265,7 +265,13 @@ HttpResponse Gateway::Handle(const HttpRequest& http, const std::string& request
     }
   }
   if (route.model == nullptr || route.model->name() == "s3") {
-    return ErrorResponse(nullptr, AwsError::Server("NotImplemented", "xacct does not implement Amazon S3 yet", 501),
+    // S3 requests stream (Stream); what reaches here is a form POST: S3's browser-based upload, or a
+    // query-protocol request naming no action xacct knows.
+    return ErrorResponse(nullptr,
+                         AwsError::Server("NotImplemented",
+                                          "A header or query you provided implies functionality that is not "
+                                          "implemented: S3 POST Object (browser-based uploads) or an unknown Action",
+                                          501),
                          request_id);
   }
   const model::ServiceModel& model = *route.model;

@@ -3,6 +3,7 @@ moto_server, to check the suites themselves), boto3 S3 clients, raw SigV4-signed
 S3 speaks that Python's standard library lacks (CRC32C, CRC64NVME)."""
 import base64
 import hashlib
+import hmac
 import os
 import subprocess
 import unittest
@@ -53,7 +54,6 @@ class S3Test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = ExternalServer(EXTERNAL) if EXTERNAL else Server().start()
-        cls.bucket_names = []
 
     @classmethod
     def tearDownClass(cls):
@@ -94,14 +94,58 @@ def error_of(call, **kwargs):
     raise AssertionError("the call was expected to fail")
 
 
-def signed(endpoint, method, path, account="source", body=b"", headers=None, host=None):
-    """A raw S3 request signed with SigV4 by botocore's own signer (with x-amz-content-sha256)."""
+class _FixedPayloadAuth(botocore.auth.S3SigV4Auth):
+    """SigV4 with a given x-amz-content-sha256 (STREAMING-... for aws-chunked bodies)."""
+
+    def __init__(self, credentials, content_sha256):
+        super().__init__(credentials, "s3", REGION)
+        self.content_sha256 = content_sha256
+
+    def payload(self, request):
+        return self.content_sha256 or super().payload(request)
+
+
+def signed(endpoint, method, path, account="source", body=b"", headers=None, host=None, content_sha256=None):
+    """A raw S3 request signed with SigV4 by botocore's own signer (x-amz-content-sha256 is the body's hash
+    unless content_sha256 is given)."""
     _, key, secret = ACCOUNTS[account]
     request = botocore.awsrequest.AWSRequest(method=method, url=endpoint + path, data=body,
                                              headers=dict(headers or {}))
     if host:
         request.headers["Host"] = host
-    botocore.auth.S3SigV4Auth(botocore.credentials.Credentials(key, secret), "s3", REGION).add_auth(request)
+    _FixedPayloadAuth(botocore.credentials.Credentials(key, secret), content_sha256).add_auth(request)
+    return request
+
+
+def signed_chunks(endpoint, path, data, chunk_size=65536, account="source", tamper=False):
+    """A PUT whose body is aws-chunked with every chunk signed (STREAMING-AWS4-HMAC-SHA256-PAYLOAD): each
+    chunk's signature chains from the previous one, starting from the request's own signature. tamper
+    flips a byte of the second chunk after signing."""
+    _, key, secret = ACCOUNTS[account]
+    sizes = [min(chunk_size, len(data) - i) for i in range(0, len(data), chunk_size)] + [0]
+    encoded_length = sum(len(f"{n:x};chunk-signature=") + 64 + 2 + n + 2 for n in sizes)
+    request = signed(endpoint, "PUT", path, account, headers={
+        "Content-Type": "application/octet-stream", "Content-Encoding": "aws-chunked",
+        "X-Amz-Decoded-Content-Length": str(len(data)),
+        "Content-Length": str(encoded_length)}, content_sha256="STREAMING-AWS4-HMAC-SHA256-PAYLOAD")
+    amz_date = request.headers["X-Amz-Date"]
+    scope = f"{amz_date[:8]}/{REGION}/s3/aws4_request"
+    signing_key = f"AWS4{secret}".encode()
+    for part in [amz_date[:8], REGION, "s3", "aws4_request"]:
+        signing_key = hmac.new(signing_key, part.encode(), hashlib.sha256).digest()
+    previous = request.headers["Authorization"].rsplit("Signature=", 1)[1]
+    body, offset = b"", 0
+    for n in sizes:
+        chunk = data[offset:offset + n]
+        offset += n
+        to_sign = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", amz_date, scope, previous, hashlib.sha256(b"").hexdigest(),
+                             hashlib.sha256(chunk).hexdigest()])
+        previous = hmac.new(signing_key, to_sign.encode(), hashlib.sha256).hexdigest()
+        if tamper and body and n:
+            chunk = bytes([chunk[0] ^ 1]) + chunk[1:]
+        body += f"{n:x};chunk-signature={previous}\r\n".encode() + chunk + b"\r\n"
+    assert len(body) == encoded_length
+    request.data = body
     return request
 
 
