@@ -54,9 +54,11 @@ class S3Test(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = ExternalServer(EXTERNAL) if EXTERNAL else Server().start()
+        # A class cleanup, not tearDownClass: it also runs when a subclass's setUpClass fails after this.
+        cls.addClassCleanup(cls.stop_server)
 
     @classmethod
-    def tearDownClass(cls):
+    def stop_server(cls):
         code = cls.server.stop()
         cls.server.cleanup()
         assert code == 0, f"xacct serve exited with {code} on SIGTERM"

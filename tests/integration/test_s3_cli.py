@@ -26,11 +26,7 @@ class S3CliTest(S3Test):
         super().setUpClass()
         cls.clis = cli_commands()
         cls.tmp = tempfile.mkdtemp(prefix="xacct-s3-cli-")
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-        super().tearDownClass()
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, ignore_errors=True)
 
     def setUp(self):
         self.assertTrue(self.clis, "no AWS CLI on this machine")
