@@ -8,5 +8,6 @@ add_library(xacct_auth STATIC
   ${CMAKE_CURRENT_LIST_DIR}/sigv4_errors.cpp
   ${CMAKE_CURRENT_LIST_DIR}/chunked_payload.cpp
   ${CMAKE_CURRENT_LIST_DIR}/checksum.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/sigv2.cpp
 )
 target_link_libraries(xacct_auth PUBLIC xacct_common OpenSSL::Crypto isal)

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "auth/sigv2.h"
 #include "model/service_model.h"
 #include "protocol/form.h"
 #include "protocol/json_protocol.h"
@@ -125,7 +126,9 @@ std::unique_ptr<StreamSink> Gateway::Stream(const HttpRequest& head) {
   // The query and JSON protocols: X-Amz-Target, a form or JSON body, or a credential scope naming one.
   if (!HeaderOf(head, "X-Amz-Target").empty()) return nullptr;
   const std::string_view type = HeaderOf(head, "Content-Type");
-  if (type.starts_with("application/x-www-form-urlencoded") || type.starts_with("application/x-amz-json")) {
+  // A form body is the query protocol's only when POSTed (a PUT of one is an S3 upload, e.g. curl -d).
+  if ((type.starts_with("application/x-www-form-urlencoded") && head.method == "POST") ||
+      type.starts_with("application/x-amz-json")) {
     return nullptr;
   }
   auth::HttpRequestView view{head.method, head.target, {}};
@@ -149,7 +152,30 @@ std::unique_ptr<StreamSink> Gateway::Stream(const HttpRequest& head) {
     return std::make_unique<ErrorSink>(auth::AuthFailureError(parsed.failure(), auth::Protocol::kRestXml), request_id,
                                        head_request);
   }
-  if (!parsed->anonymous()) {
+  if (auto v2 = parsed->anonymous() ? auth::ParseSigV2Presign(view) : std::nullopt) {
+    // A SigV2 presigned URL (botocore's default for S3 in the older regions).
+    auto found = identities_.LookupAccessKey(v2->access_key_id);
+    if (!found) return std::make_unique<ErrorSink>(found.error(), request_id, head_request);
+    if (!*found) {
+      return std::make_unique<ErrorSink>(
+          auth::AuthFailureError(auth::AuthFailure::UnknownAccessKey(v2->access_key_id), auth::Protocol::kRestXml),
+          request_id, head_request);
+    }
+    auto ok =
+        auth::VerifySigV2Presign(view, *v2, (*found)->secret_access_key, now, services::s3::VirtualHostBucket(head));
+    if (!ok) {
+      return std::make_unique<ErrorSink>(auth::AuthFailureError(ok.failure(), auth::Protocol::kRestXml), request_id,
+                                         head_request);
+    }
+    if ((*found)->session_token ? v2->security_token != *(*found)->session_token : !v2->security_token.empty()) {
+      return std::make_unique<ErrorSink>(
+          auth::AuthFailureError(auth::AuthFailure::Of(auth::AuthFailureKind::kInvalidToken), auth::Protocol::kRestXml),
+          request_id, head_request);
+    }
+    who.principal = (*found)->principal;
+    who.method = auth::AuthMethod::kPresigned;
+    who.signature_version = "AWS";
+  } else if (!parsed->anonymous()) {
     auto signed_request = Authenticate(view, *parsed, credential, auth::Protocol::kRestXml, {}, now);
     if (!signed_request) return std::make_unique<ErrorSink>(signed_request.error(), request_id, head_request);
     who.principal = signed_request->credential->principal;

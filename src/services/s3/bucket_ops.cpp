@@ -5,6 +5,8 @@
 // Public Access settings on, BucketOwnerEnforced, SSE-S3.
 #include <pugixml.hpp>
 
+#include <algorithm>
+
 #include "policy/parser.h"
 #include "services/s3/public_policy.h"
 #include "services/s3/s3_internal.h"
@@ -171,6 +173,154 @@ Result<HttpResponse> GetBucketLocation(Call& c) {
 
 // ---- bucket policy ----
 
+// Every action Amazon S3 defines (Service Authorization Reference, "Actions defined by Amazon S3").
+const std::vector<policy::ActionName>& S3Actions() {
+  static const std::vector<policy::ActionName> actions = [] {
+    static constexpr const char* kNames[] = {"AbortMultipartUpload",
+                                             "BypassGovernanceRetention",
+                                             "CreateAccessPoint",
+                                             "CreateAccessPointForObjectLambda",
+                                             "CreateBucket",
+                                             "CreateJob",
+                                             "CreateMultiRegionAccessPoint",
+                                             "CreateStorageLensGroup",
+                                             "DeleteAccessPoint",
+                                             "DeleteAccessPointForObjectLambda",
+                                             "DeleteAccessPointPolicy",
+                                             "DeleteAccessPointPolicyForObjectLambda",
+                                             "DeleteBucket",
+                                             "DeleteBucketOwnershipControls",
+                                             "DeleteBucketPolicy",
+                                             "DeleteBucketWebsite",
+                                             "DeleteJobTagging",
+                                             "DeleteMultiRegionAccessPoint",
+                                             "DeleteObject",
+                                             "DeleteObjectTagging",
+                                             "DeleteObjectVersion",
+                                             "DeleteObjectVersionTagging",
+                                             "DeleteStorageLensConfiguration",
+                                             "DeleteStorageLensConfigurationTagging",
+                                             "DeleteStorageLensGroup",
+                                             "DescribeJob",
+                                             "DescribeMultiRegionAccessPointOperation",
+                                             "GetAccelerateConfiguration",
+                                             "GetAccessPoint",
+                                             "GetAccessPointConfigurationForObjectLambda",
+                                             "GetAccessPointForObjectLambda",
+                                             "GetAccessPointPolicy",
+                                             "GetAccessPointPolicyForObjectLambda",
+                                             "GetAccessPointPolicyStatus",
+                                             "GetAccessPointPolicyStatusForObjectLambda",
+                                             "GetAccountPublicAccessBlock",
+                                             "GetAnalyticsConfiguration",
+                                             "GetBucketAcl",
+                                             "GetBucketCORS",
+                                             "GetBucketLocation",
+                                             "GetBucketLogging",
+                                             "GetBucketNotification",
+                                             "GetBucketObjectLockConfiguration",
+                                             "GetBucketOwnershipControls",
+                                             "GetBucketPolicy",
+                                             "GetBucketPolicyStatus",
+                                             "GetBucketPublicAccessBlock",
+                                             "GetBucketRequestPayment",
+                                             "GetBucketTagging",
+                                             "GetBucketVersioning",
+                                             "GetBucketWebsite",
+                                             "GetEncryptionConfiguration",
+                                             "GetIntelligentTieringConfiguration",
+                                             "GetInventoryConfiguration",
+                                             "GetJobTagging",
+                                             "GetLifecycleConfiguration",
+                                             "GetMetricsConfiguration",
+                                             "GetMultiRegionAccessPoint",
+                                             "GetMultiRegionAccessPointPolicy",
+                                             "GetMultiRegionAccessPointPolicyStatus",
+                                             "GetObject",
+                                             "GetObjectAcl",
+                                             "GetObjectAttributes",
+                                             "GetObjectLegalHold",
+                                             "GetObjectRetention",
+                                             "GetObjectTagging",
+                                             "GetObjectTorrent",
+                                             "GetObjectVersion",
+                                             "GetObjectVersionAcl",
+                                             "GetObjectVersionAttributes",
+                                             "GetObjectVersionForReplication",
+                                             "GetObjectVersionTagging",
+                                             "GetObjectVersionTorrent",
+                                             "GetReplicationConfiguration",
+                                             "GetStorageLensConfiguration",
+                                             "GetStorageLensConfigurationTagging",
+                                             "GetStorageLensDashboard",
+                                             "GetStorageLensGroup",
+                                             "InitiateReplication",
+                                             "ListAccessPoints",
+                                             "ListAccessPointsForObjectLambda",
+                                             "ListAllMyBuckets",
+                                             "ListBucket",
+                                             "ListBucketMultipartUploads",
+                                             "ListBucketVersions",
+                                             "ListJobs",
+                                             "ListMultiRegionAccessPoints",
+                                             "ListMultipartUploadParts",
+                                             "ListStorageLensConfigurations",
+                                             "ListStorageLensGroups",
+                                             "ListTagsForResource",
+                                             "ObjectOwnerOverrideToBucketOwner",
+                                             "PutAccelerateConfiguration",
+                                             "PutAccessPointConfigurationForObjectLambda",
+                                             "PutAccessPointPolicy",
+                                             "PutAccessPointPolicyForObjectLambda",
+                                             "PutAccessPointPublicAccessBlock",
+                                             "PutAccountPublicAccessBlock",
+                                             "PutAnalyticsConfiguration",
+                                             "PutBucketAcl",
+                                             "PutBucketCORS",
+                                             "PutBucketLogging",
+                                             "PutBucketNotification",
+                                             "PutBucketObjectLockConfiguration",
+                                             "PutBucketOwnershipControls",
+                                             "PutBucketPolicy",
+                                             "PutBucketPublicAccessBlock",
+                                             "PutBucketRequestPayment",
+                                             "PutBucketTagging",
+                                             "PutBucketVersioning",
+                                             "PutBucketWebsite",
+                                             "PutEncryptionConfiguration",
+                                             "PutIntelligentTieringConfiguration",
+                                             "PutInventoryConfiguration",
+                                             "PutJobTagging",
+                                             "PutLifecycleConfiguration",
+                                             "PutMetricsConfiguration",
+                                             "PutMultiRegionAccessPointPolicy",
+                                             "PutObject",
+                                             "PutObjectAcl",
+                                             "PutObjectLegalHold",
+                                             "PutObjectRetention",
+                                             "PutObjectTagging",
+                                             "PutObjectVersionAcl",
+                                             "PutObjectVersionTagging",
+                                             "PutReplicationConfiguration",
+                                             "PutStorageLensConfiguration",
+                                             "PutStorageLensConfigurationTagging",
+                                             "ReplicateDelete",
+                                             "ReplicateObject",
+                                             "ReplicateTags",
+                                             "RestoreObject",
+                                             "SubmitMultiRegionAccessPointRoutes",
+                                             "TagResource",
+                                             "UntagResource",
+                                             "UpdateJobPriority",
+                                             "UpdateJobStatus",
+                                             "UpdateStorageLensGroup"};
+    std::vector<policy::ActionName> out;
+    for (const char* n : kNames) out.push_back(policy::ActionName::From(std::string("s3:") + n));
+    return out;
+  }();
+  return actions;
+}
+
 AwsError MalformedPolicy(std::string message, std::string detail = {}) {
   AwsError e = AwsError::Client("MalformedPolicy", std::move(message));
   e.detail = std::move(detail);
@@ -190,9 +340,13 @@ Status ValidateBucketPolicy(Call& c, const policy::Policy& p) {
       }
     }
     for (const auto& a : st.actions) {
-      if (!a.any && a.service_hash != policy::ServiceHash("s3")) {
-        return MalformedPolicy("Policy has invalid action",
-                               "statement " + std::to_string(st.index) + " names an action of another service");
+      if (a.any) continue;
+      const bool known = a.service_hash == policy::ServiceHash("s3") &&
+                         std::any_of(S3Actions().begin(), S3Actions().end(),
+                                     [&](const policy::ActionName& n) { return a.Matches(n); });
+      if (!known) {
+        return MalformedPolicy("Policy has invalid action", "statement " + std::to_string(st.index) +
+                                                                " names an action that is not an Amazon S3 action");
       }
     }
     for (const auto& e : st.principal.entries) {

@@ -70,7 +70,27 @@ Result<HttpResponse> GetOrHead(Call& c, bool head) {
   }
   AddObjectHeaders(c, v, meta, r);
   uint64_t offset = 0, length = v.size;
-  if (auto range = c.req.Header("Range"); !range.empty()) {
+  if (auto part = c.req.OptParam("partNumber")) {
+    // One part of a multipart object (an object of one PUT is a single part).
+    const int n = std::atoi(part->c_str());
+    const auto* parts = meta.if_contains("parts");
+    const size_t count = parts != nullptr && parts->is_array() ? parts->as_array().size() : 1;
+    if (n < 1 || static_cast<size_t>(n) > count) {
+      return AwsError::Client("InvalidPartNumber", "The requested partnumber is not satisfiable", 416);
+    }
+    if (parts != nullptr && parts->is_array()) {
+      for (int i = 0; i < n; ++i) {
+        const uint64_t size = static_cast<uint64_t>(parts->as_array()[static_cast<size_t>(i)].as_array()[1].as_int64());
+        if (i + 1 < n) offset += size;
+        length = size;
+      }
+    }
+    r.status = 206;
+    r.headers.emplace_back("x-amz-mp-parts-count", std::to_string(count));
+    r.headers.emplace_back("Content-Range", "bytes " + std::to_string(offset) + "-" +
+                                                std::to_string(offset + length - (length > 0 ? 1 : 0)) + "/" +
+                                                std::to_string(v.size));
+  } else if (auto range = c.req.Header("Range"); !range.empty()) {
     auto parsed = ParseRange(range, v.size);
     if (!parsed) {
       AwsError e = parsed.error();
@@ -262,7 +282,7 @@ Result<HttpResponse> GetObjectAttributes(Call& c) {
   }
   if (want("ObjectParts")) {
     if (const auto* parts = meta.if_contains("parts"); parts != nullptr && parts->is_array()) {
-      x.Open("ObjectParts").Leaf("TotalPartsCount", parts->as_array().size()).Leaf("PartNumberMarker", 0);
+      x.Open("ObjectParts").Leaf("PartsCount", parts->as_array().size()).Leaf("PartNumberMarker", 0);
       x.Leaf("NextPartNumberMarker", parts->as_array().size()).Leaf("MaxParts", 1000).Bool("IsTruncated", false);
       for (const auto& part : parts->as_array()) {
         const auto& a = part.as_array();
@@ -383,9 +403,6 @@ void AddObjectHeaders(const Call& c, const store::ObjectVersion& v, const json::
   }
   const auto tags = TagsOf(meta);
   if (!tags.empty()) r.headers.emplace_back("x-amz-tagging-count", std::to_string(tags.size()));
-  if (const auto* parts = meta.if_contains("parts"); parts != nullptr && c.req.OptParam("partNumber")) {
-    r.headers.emplace_back("x-amz-mp-parts-count", std::to_string(parts->as_array().size()));
-  }
 }
 
 Status PreauthorizeUpload(Call& c) {

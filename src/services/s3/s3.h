@@ -23,8 +23,12 @@ namespace xacct::services::s3 {
 struct Authenticated {
   identity::Principal principal;  //!< anonymous when the request carried no credentials
   auth::AuthMethod method = auth::AuthMethod::kAnonymous;
-  std::optional<auth::VerifiedRequest> verified;  //!< absent for anonymous requests
+  std::optional<auth::VerifiedRequest> verified;       //!< absent for anonymous and SigV2-presigned requests
+  std::string signature_version = "AWS4-HMAC-SHA256";  //!< s3:signatureversion: "AWS" for SigV2
 };
+
+//! The bucket a virtual-hosted request names in its Host header ("" for path-style requests).
+std::string VirtualHostBucket(const server::HttpRequest& head);
 
 class S3Service {
  public:

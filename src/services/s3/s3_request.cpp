@@ -196,6 +196,11 @@ Result<Request> ParseRequest(const server::HttpRequest& http) {
   return r;
 }
 
+std::string VirtualHostBucket(const server::HttpRequest& head) {
+  auto r = ParseRequest(head);
+  return r && r->virtual_host ? r->bucket : std::string();
+}
+
 Result<std::string> ResolveOperation(const Request& r) {
   const std::string& m = r.method;
   if (r.bucket.empty()) {

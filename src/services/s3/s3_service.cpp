@@ -337,7 +337,7 @@ Status Call::AuthorizeIn(const Bucket* in, std::string_view action, const std::s
   }
   // S3's request keys (Service Authorization Reference, "Condition keys for Amazon S3").
   check.context.emplace_back("s3:ResourceAccount", check.resource_account);
-  check.context.emplace_back("s3:signatureversion", "AWS4-HMAC-SHA256");
+  check.context.emplace_back("s3:signatureversion", who.signature_version);
   check.context.emplace_back("s3:authType",
                              who.method == auth::AuthMethod::kPresigned ? "REST-QUERY-STRING" : "REST-HEADER");
   if (req.HasHeader("x-amz-content-sha256")) {
