@@ -43,7 +43,11 @@ struct Options {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Options& options) : stream_(std::move(socket)), options_(options) {}
+  Session(tcp::socket socket, const Options& options) : stream_(std::move(socket)), options_(options) {
+    buffer_.reserve(64 * 1024);  // else Beast reads a body 512 bytes at a time
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
   ~Session() {
     if (fd_ >= 0) ::close(fd_);
   }

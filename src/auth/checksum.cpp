@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "auth/sigv4_internal.h"
@@ -23,7 +24,32 @@ constexpr std::array<uint64_t, 256> MakeCrc64NvmeTable() {
   }
   return table;
 }
-constexpr auto kCrc64NvmeTable = MakeCrc64NvmeTable();
+// Slicing-by-8: table k maps a byte to its CRC contribution k bytes further on, so eight bytes are folded
+// per step (about eight times the speed of the byte-at-a-time loop).
+constexpr std::array<std::array<uint64_t, 256>, 8> MakeCrc64NvmeSlices() {
+  std::array<std::array<uint64_t, 256>, 8> t{};
+  t[0] = MakeCrc64NvmeTable();
+  for (size_t k = 1; k < 8; ++k) {
+    for (size_t i = 0; i < 256; ++i) t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
+  }
+  return t;
+}
+constexpr auto kCrc64Nvme = MakeCrc64NvmeSlices();
+
+uint64_t Crc64NvmeUpdate(uint64_t crc, const unsigned char* p, size_t n) {
+  while (n >= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);  // little-endian, as the reflected CRC consumes bytes
+    crc ^= word;
+    crc = kCrc64Nvme[7][crc & 0xFF] ^ kCrc64Nvme[6][(crc >> 8) & 0xFF] ^ kCrc64Nvme[5][(crc >> 16) & 0xFF] ^
+          kCrc64Nvme[4][(crc >> 24) & 0xFF] ^ kCrc64Nvme[3][(crc >> 32) & 0xFF] ^ kCrc64Nvme[2][(crc >> 40) & 0xFF] ^
+          kCrc64Nvme[1][(crc >> 48) & 0xFF] ^ kCrc64Nvme[0][crc >> 56];
+    p += 8;
+    n -= 8;
+  }
+  for (; n > 0; --n, ++p) crc = kCrc64Nvme[0][(crc ^ *p) & 0xFF] ^ (crc >> 8);
+  return crc;
+}
 
 std::string Base64(const unsigned char* data, size_t n) {
   std::string out(4 * ((n + 2) / 3), '\0');
@@ -105,7 +131,7 @@ void PayloadChecksum::Update(std::string_view bytes) {
       crc_ = crc32_iscsi(const_cast<unsigned char*>(p), static_cast<int>(bytes.size()), static_cast<unsigned>(crc_));
       break;
     case ChecksumAlgorithm::kCrc64Nvme:
-      for (const unsigned char c : bytes) crc_ = kCrc64NvmeTable[(crc_ ^ c) & 0xFF] ^ (crc_ >> 8);
+      crc_ = Crc64NvmeUpdate(crc_, p, bytes.size());
       break;
     case ChecksumAlgorithm::kSha1:
     case ChecksumAlgorithm::kSha256:

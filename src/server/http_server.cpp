@@ -95,7 +95,13 @@ class Session : public std::enable_shared_from_this<Session> {
         handler_(handler),
         router_(router),
         options_(options),
-        stopping_(stopping) {}
+        stopping_(stopping) {
+    // Reads fill what the buffer has room for: without room reserved, Beast reads a body 512 bytes at a time.
+    buffer_.reserve(64 * 1024);
+    // A head written apart from its file body must not wait for the client's delayed ACK (Nagle).
+    beast::error_code ec;
+    stream_.socket().set_option(tcp::no_delay(true), ec);
+  }
   ~Session() {
     if (file_fd_ >= 0) ::close(file_fd_);
   }
