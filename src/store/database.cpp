@@ -86,7 +86,10 @@ Result<std::unique_ptr<Database>> Database::Open(const std::filesystem::path& da
   // WAL with synchronous=FULL: a commit is fsync'd before it returns, so acknowledged writes survive power
   // loss. NORMAL in WAL mode still survives a crash of the process, and never corrupts the database.
   const char* synchronous = durability == Durability::kFull ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", synchronous, "PRAGMA foreign_keys=ON"}) {
+  // One server owns a data directory: holding SQLite's file lock for the connection's life spares every
+  // read transaction its fcntl lock calls (a third of a small GET's system time).
+  for (const char* pragma :
+       {"PRAGMA locking_mode=EXCLUSIVE", "PRAGMA journal_mode=WAL", synchronous, "PRAGMA foreign_keys=ON"}) {
     if (auto s = d->Exec(pragma); !s) return s.error();
   }
   if (auto s = d->Migrate(); !s) return s.error();

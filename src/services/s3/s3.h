@@ -5,7 +5,9 @@
 // commits (DESIGN.md "Data on disk").
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -39,6 +41,9 @@ class S3Service {
   //! The sink serving one S3 request; `info` carries the request id, region, client address and time.
   std::unique_ptr<server::StreamSink> Open(const server::HttpRequest& head, Authenticated who, authz::RequestInfo info);
 
+  //! The bucket record as of the store's current generation (cached: a GET must not parse it every time).
+  Result<std::shared_ptr<const struct Bucket>> FindBucket(const std::string& name);
+
   store::Database& db() { return db_; }
   store::BlobStore& blobs() { return blobs_; }
   identity::IdentityStore& identities() { return identities_; }
@@ -49,6 +54,8 @@ class S3Service {
   store::BlobStore& blobs_;
   identity::IdentityStore& identities_;
   authz::Authorizer& authorizer_;
+  std::mutex bucket_mu_;
+  std::map<std::string, std::pair<uint64_t, std::shared_ptr<const struct Bucket>>, std::less<>> buckets_;
 };
 
 //! S3's XML error body for `e` (Code, Message, the error's extra fields, RequestId, HostId).

@@ -121,12 +121,12 @@ class S3Sink : public server::StreamSink {
     info_.operation = *op;
     call_.emplace(Call{s3_, *req_, who_, info_, *op, {}, {}, {}, {}, {}});
     if (!req_->bucket.empty()) {
-      auto bucket = LoadBucket(s3_.db(), req_->bucket);
+      auto bucket = s3_.FindBucket(req_->bucket);
       if (!bucket) {
         error_ = bucket.error();
         return;
       }
-      call_->bucket = std::move(*bucket);
+      if (*bucket) call_->bucket = **bucket;
     }
     // The payload: aws-chunked bodies are decoded; a declared SHA-256 is checked at the end.
     if (who_.verified) {
@@ -286,6 +286,22 @@ class S3Sink : public server::StreamSink {
 std::unique_ptr<server::StreamSink> S3Service::Open(const server::HttpRequest& head, Authenticated who,
                                                     authz::RequestInfo info) {
   return std::make_unique<S3Sink>(*this, head, std::move(who), std::move(info));
+}
+
+Result<std::shared_ptr<const Bucket>> S3Service::FindBucket(const std::string& name) {
+  // Read the generation first: a write committed after it makes the entry stale, never wrongly fresh.
+  const uint64_t generation = db_.generation();
+  {
+    std::lock_guard lock(bucket_mu_);
+    if (auto it = buckets_.find(name); it != buckets_.end() && it->second.first == generation) return it->second.second;
+  }
+  auto loaded = LoadBucket(db_, name);
+  if (!loaded) return loaded.error();
+  std::shared_ptr<const Bucket> bucket = *loaded ? std::make_shared<const Bucket>(std::move(**loaded)) : nullptr;
+  std::lock_guard lock(bucket_mu_);
+  if (buckets_.size() > 4096) buckets_.clear();
+  buckets_[name] = {generation, bucket};
+  return bucket;
 }
 
 const std::vector<std::string_view>& ImplementedOperations() {
