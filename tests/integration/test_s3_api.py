@@ -639,6 +639,32 @@ class KeyNamesTest(S3Test):
         self.assertEqual(outside, [])
 
 
+class OwnerAndListingDetailsTest(S3Test):
+    """x-amz-expected-bucket-owner (User Guide, "Verifying bucket ownership with bucket owner condition"),
+    ListBuckets' prefix/max-buckets paging, and storage classes in listings (API Reference, ListObjectsV2)."""
+
+    def test_expected_bucket_owner_mismatch_is_refused(self):
+        s3, bucket = self.s3(), self.new_bucket()
+        s3.put_object(Bucket=bucket, Key="k", Body=b"v", ExpectedBucketOwner="111111111111")
+        self.assertError(s3.get_object, "AccessDenied", 403, Bucket=bucket, Key="k",
+                         ExpectedBucketOwner="222222222222")
+
+    def test_list_buckets_pages_with_max_buckets_and_prefix(self):
+        s3 = self.s3()
+        names = sorted(self.new_bucket(prefix="paged") for _ in range(3))
+        first = s3.list_buckets(Prefix="paged-", MaxBuckets=2)
+        self.assertEqual([b["Name"] for b in first["Buckets"]], names[:2])
+        rest = s3.list_buckets(Prefix="paged-", MaxBuckets=2, ContinuationToken=first["ContinuationToken"])
+        self.assertEqual([b["Name"] for b in rest["Buckets"]], names[2:])
+        self.assertNotIn("ContinuationToken", rest)
+
+    def test_storage_class_is_kept_and_listed(self):
+        s3, bucket = self.s3(), self.new_bucket()
+        s3.put_object(Bucket=bucket, Key="cold", Body=b"v", StorageClass="STANDARD_IA")
+        self.assertEqual(s3.head_object(Bucket=bucket, Key="cold")["StorageClass"], "STANDARD_IA")
+        self.assertEqual(s3.list_objects_v2(Bucket=bucket)["Contents"][0]["StorageClass"], "STANDARD_IA")
+
+
 class VersioningTest(S3Test):
     """PutBucketVersioning, GetBucketVersioning, ListObjectVersions, GetObject/DeleteObject with versionId
     (User Guide, "Retaining multiple versions of objects with S3 Versioning")."""

@@ -149,18 +149,42 @@ Result<HttpResponse> ListBuckets(Call& c) {
   auto all = c.s3.db().List(store::Scope::Global(), kBucketKind);
   if (!all) return all.error();
   const std::string& account = c.caller().account;
+  // prefix, bucket-region, max-buckets and continuation-token (the bucket name to start after) narrow the list.
+  const std::string prefix = c.req.Param("prefix"), region = c.req.Param("bucket-region");
+  const std::string after = Unbase64(c.req.Param("continuation-token"));
+  size_t max = 10000;
+  if (auto m = c.req.OptParam("max-buckets")) {
+    char* end = nullptr;
+    const long n = std::strtol(m->c_str(), &end, 10);
+    if (m->empty() || *end != '\0' || n < 1 || n > 10000) {
+      return InvalidArgument("Argument max-buckets must be an integer between 1 and 10000", "max-buckets", *m);
+    }
+    max = static_cast<size_t>(n);
+  }
   XmlWriter x("ListAllMyBucketsResult");
-  x.Open("Owner").Leaf("ID", CanonicalId(account)).Leaf("DisplayName", account).Close("Owner");
   x.Open("Buckets");
+  size_t listed = 0;
+  std::string last;
+  bool truncated = false;
   for (const auto& doc : *all) {
     auto parsed = ParseJson(doc.body);
     if (!parsed || !parsed->is_object()) continue;
     const Bucket b = Bucket::FromJson(parsed->as_object());
-    if (b.owner != account) continue;
+    if (b.owner != account || !b.name.starts_with(prefix) || (!region.empty() && b.region != region)) continue;
+    if (!after.empty() && b.name <= after) continue;
+    if (listed == max) {
+      truncated = true;
+      break;
+    }
     x.Open("Bucket").Leaf("Name", b.name).Leaf("CreationDate", IsoMs(b.created_ms)).Leaf("BucketRegion", b.region);
     x.Close("Bucket");
+    last = b.name;
+    ++listed;
   }
   x.Close("Buckets");
+  x.Open("Owner").Leaf("ID", CanonicalId(account)).Leaf("DisplayName", account).Close("Owner");
+  if (truncated) x.Leaf("ContinuationToken", Base64(last));
+  if (c.req.Has("prefix")) x.Leaf("Prefix", prefix);
   return XmlResponse(x.Finish());
 }
 

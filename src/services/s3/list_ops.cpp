@@ -56,7 +56,8 @@ void Contents(XmlWriter& x, const Common& cm, const store::ObjectVersion& v, con
     if (!cs->as_object().empty())
       x.Leaf("ChecksumType", meta.contains("ctype") ? JsonString(meta.at("ctype")) : "FULL_OBJECT");
   }
-  x.Leaf("Size", v.size).Leaf("StorageClass", "STANDARD");
+  const auto* sc = meta.if_contains("sc");
+  x.Leaf("Size", v.size).Leaf("StorageClass", sc != nullptr ? JsonString(*sc) : "STANDARD");
   if (owner) Owner(x, b);
   x.Close("Contents");
 }

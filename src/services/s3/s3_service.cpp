@@ -127,6 +127,14 @@ class S3Sink : public server::StreamSink {
         return;
       }
       if (*bucket) call_->bucket = **bucket;
+      // x-amz-expected-bucket-owner: a bucket of another account is refused as S3 does (403).
+      const std::string_view expected = req_->Header("x-amz-expected-bucket-owner");
+      if (call_->bucket && !expected.empty() && expected != call_->bucket->owner) {
+        error_ = AwsError::Client("AccessDenied", "Access Denied", 403);
+        error_->detail = "x-amz-expected-bucket-owner is " + std::string(expected) + " but account " +
+                         call_->bucket->owner + " owns the bucket";
+        return;
+      }
     }
     // The payload: aws-chunked bodies are decoded; a declared SHA-256 is checked at the end.
     if (who_.verified) {
