@@ -157,6 +157,36 @@ class Seed003BucketPolicyTest(ServerTest):
         self.assertEqual(e.exception.response["Error"]["Code"], "AccessDenied")
 
 
+class ObjectTagConditionsTest(ServerTest):
+    """s3:RequestObjectTag/<key> and s3:ExistingObjectTag/<key> (Amazon S3 User Guide, "Tagging and access
+    control policies")."""
+
+    def test_tag_conditions_decide_writes_and_reads(self):
+        s3 = self.server.root("s3", "source")
+        s3.create_bucket(Bucket="tagged", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+        s3.put_object(Bucket="tagged", Key="public", Body=b"p", Tagging="class=public")
+        s3.put_object(Bucket="tagged", Key="secret", Body=b"s", Tagging="class=secret")
+        iam = self.server.root("iam", "source")
+        iam.create_user(UserName="tagger")
+        iam.put_user_policy(UserName="tagger", PolicyName="p", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": ["s3:PutObject", "s3:PutObjectTagging"],
+                 "Resource": "arn:aws:s3:::tagged/*",
+                 "Condition": {"StringEquals": {"s3:RequestObjectTag/team": "data"}}},
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::tagged/*",
+                 "Condition": {"StringEquals": {"s3:ExistingObjectTag/class": "public"}}}]}))
+        key = iam.create_access_key(UserName="tagger")["AccessKey"]
+        user = self.server.client("s3", key["AccessKeyId"], key["SecretAccessKey"])
+        user.put_object(Bucket="tagged", Key="new", Body=b"n", Tagging="team=data")
+        for call in (lambda: user.put_object(Bucket="tagged", Key="new2", Body=b"n", Tagging="team=web"),
+                     lambda: user.put_object(Bucket="tagged", Key="new3", Body=b"n"),
+                     lambda: user.get_object(Bucket="tagged", Key="secret")):
+            with self.assertRaises(botocore.exceptions.ClientError) as e:
+                call()
+            self.assertEqual(e.exception.response["Error"]["Code"], "AccessDenied")
+        self.assertEqual(user.get_object(Bucket="tagged", Key="public")["Body"].read(), b"p")
+
+
 class BlockPublicAccessTest(ServerTest):
     """User Guide, "Blocking public access to your Amazon S3 storage"."""
 

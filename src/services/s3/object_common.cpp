@@ -154,7 +154,7 @@ void AddWriteHeaders(const Call& c, const store::ObjectVersion& v, const json::o
   AddChecksumHeaders(meta, r);
 }
 
-Result<store::ObjectVersion> FindReadable(Call& c) {
+Result<store::ObjectVersion> FindReadable(Call& c, std::vector<std::pair<std::string, std::string>> context) {
   if (auto s = c.RequireBucket(); !s) return s.error();
   const auto version = c.req.OptParam("versionId");
   if (version && !ValidVersionId(*version)) {
@@ -164,7 +164,7 @@ Result<store::ObjectVersion> FindReadable(Call& c) {
                        : store::ObjectIndex::Latest(c.s3.db(), c.bucket->name, c.req.key);
   if (!found) return found.error();
   {
-    std::vector<std::pair<std::string, std::string>> ctx;
+    std::vector<std::pair<std::string, std::string>> ctx = std::move(context);
     if (*found && !(*found)->delete_marker) {
       for (const auto& [k, v] : TagsOf(MetaOf(**found))) ctx.emplace_back("s3:ExistingObjectTag/" + k, v);
     }

@@ -30,7 +30,7 @@ void AddWriteHeaders(const Call& c, const store::ObjectVersion& v, const json::o
 
 //! The version a request names (versionId or latest), authorized with the operation's table entry (with
 //! s3:ExistingObjectTag/*); NoSuchKey (404) only for callers allowed s3:ListBucket, else AccessDenied.
-Result<store::ObjectVersion> FindReadable(Call& c);
+Result<store::ObjectVersion> FindReadable(Call& c, std::vector<std::pair<std::string, std::string>> context = {});
 
 struct ConditionResult {
   int status = 0;  //!< 0: proceed; 304 or 412

@@ -304,11 +304,19 @@ Result<HttpResponse> GetObjectAttributes(Call& c) {
 
 // ---- tagging and ACLs ----
 
+// s3:RequestObjectTag/<key> for each tag a request sets (Service Authorization Reference, S3 condition keys).
+std::vector<std::pair<std::string, std::string>> RequestTagKeys(
+    const std::vector<std::pair<std::string, std::string>>& tags) {
+  std::vector<std::pair<std::string, std::string>> ctx;
+  for (const auto& [k, v] : tags) ctx.emplace_back("s3:RequestObjectTag/" + k, v);
+  return ctx;
+}
+
 Result<HttpResponse> PutObjectTagging(Call& c) {
-  auto found = FindReadable(c);
-  if (!found) return found.error();
   auto tags = ParseTaggingXml(c.body);
   if (!tags) return tags.error();
+  auto found = FindReadable(c, RequestTagKeys(*tags));
+  if (!found) return found.error();
   json::object meta = MetaOf(*found);
   meta.erase("tags");
   if (!tags->empty()) meta["tags"] = TagsJson(*tags);
@@ -423,8 +431,10 @@ Status PreauthorizeUpload(Call& c) {
   if (c.req.HasHeader("x-amz-tagging")) {
     auto tags = ParseTagHeader(c.req.Header("x-amz-tagging"));
     if (!tags) return tags.error();
-    if (auto s = AuthorizeOperation(c); !s) return s;
-    if (!tags->empty()) return c.Authorize("s3:PutObjectTagging", c.bucket->ObjectArn(c.req.key));
+    if (auto s = AuthorizeOperation(c, RequestTagKeys(*tags)); !s) return s;
+    if (!tags->empty()) {
+      return c.Authorize("s3:PutObjectTagging", c.bucket->ObjectArn(c.req.key), RequestTagKeys(*tags));
+    }
     return Ok{};
   }
   return AuthorizeOperation(c);
