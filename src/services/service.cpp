@@ -1,5 +1,7 @@
 #include "services/service.h"
 
+#include "services/athena/athena_provider.h"
+#include "services/glue/glue_provider.h"
 #include "services/iam/iam_provider.h"
 #include "services/organizations/organizations_provider.h"
 #include "services/sts/sts_provider.h"
@@ -8,9 +10,8 @@ namespace xacct::services {
 
 const std::vector<Provider>& Providers() {
   static const std::vector<Provider> providers{
-      {"iam", &IamHandlers()},
-      {"sts", &StsHandlers()},
-      {"organizations", &OrganizationsHandlers()},
+      {"iam", &IamHandlers()},   {"sts", &StsHandlers()},       {"organizations", &OrganizationsHandlers()},
+      {"glue", &GlueHandlers()}, {"athena", &AthenaHandlers()},
   };
   return providers;
 }
