@@ -1,1 +1,1 @@
-target_sources(xacct_services PRIVATE ${CMAKE_CURRENT_LIST_DIR} / athena_provider.cpp)
+target_sources(xacct_services PRIVATE ${CMAKE_CURRENT_LIST_DIR}/athena_provider.cpp)
