@@ -8,6 +8,7 @@
 #include "cli/serve.h"
 #include "cli/simulate.h"
 #include "sql/duckdb_library.h"
+#include "sql/engine.h"
 
 namespace {
 
@@ -64,19 +65,43 @@ int RunSimulate(const std::string& path, bool check) {
   return 0;
 }
 
-int RunDuckDb(const std::string& sql) {
-  auto lib = xacct::sql::DuckDbLibrary::Load();
-  if (!lib) {
-    std::cerr << "xacct: " << lib.error().message << "\n";
+// `xacct duckdb SQL`: the rows, tab-separated; --types prints the columns with Athena's type names first,
+// --tables prints the tables a SELECT reads (catalog.schema.table, one per line) instead of running it.
+int RunDuckDb(const std::string& sql, bool types, bool tables) {
+  auto engine = xacct::sql::Engine::Open();
+  if (!engine) {
+    std::cerr << "xacct: " << engine.error().message << "\n";
     return 1;
   }
-  auto rows = xacct::sql::QueryInMemory(**lib, sql);
-  if (!rows) {
-    std::cerr << "xacct: " << rows.error().message << "\n";
+  if (tables) {
+    auto refs = (*engine)->TableReferences(sql);
+    if (!refs) {
+      std::cerr << "xacct: " << refs.error().message << "\n";
+      return 1;
+    }
+    for (const auto& t : *refs) std::cout << t.catalog << "." << t.schema << "." << t.table << "\n";
+    return 0;
+  }
+  auto session = (*engine)->Connect();
+  if (!session) {
+    std::cerr << "xacct: " << session.error().message << "\n";
     return 1;
   }
-  for (const auto& row : *rows) {
-    for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "\t" : "") << row[i];
+  auto result = (*session)->Query(sql);
+  if (!result) {
+    std::cerr << "xacct: " << result.error().message << "\n";
+    return 1;
+  }
+  if (types) {
+    for (size_t i = 0; i < result->columns.size(); ++i) {
+      const auto& c = result->columns[i];
+      std::cout << (i ? "\t" : "") << c.name << ":" << c.type;
+      if (c.type == "decimal") std::cout << "(" << c.precision << "," << c.scale << ")";
+    }
+    std::cout << "\n";
+  }
+  for (const auto& row : result->rows) {
+    for (size_t i = 0; i < row.size(); ++i) std::cout << (i ? "\t" : "") << row[i].value_or("NULL");
     std::cout << "\n";
   }
   return 0;
@@ -104,6 +129,9 @@ int Main(int argc, char** argv) {
   auto* duckdb = app.add_subcommand("duckdb", "Run one SQL statement on the bundled DuckDB (in memory)");
   std::string sql;
   duckdb->add_option("SQL", sql, "the statement")->required();
+  bool duckdb_types = false, duckdb_tables = false;
+  duckdb->add_flag("--types", duckdb_types, "print the columns with Athena's type names first");
+  duckdb->add_flag("--tables", duckdb_tables, "print the tables a SELECT reads instead of running it");
 
   auto* serve = app.add_subcommand("serve", "Serve every account's AWS APIs on one HTTP endpoint");
   xacct::cli::ServeOptions serve_options;
@@ -146,7 +174,7 @@ int Main(int argc, char** argv) {
   if (accounts->parsed()) return xacct::cli::RunAccounts(accounts_config, aws_config, endpoint);
   if (explain->parsed()) return xacct::cli::RunExplain(explain_dir, request_id);
   if (simulate->parsed()) return RunSimulate(cases_path, check);
-  if (duckdb->parsed()) return RunDuckDb(sql);
+  if (duckdb->parsed()) return RunDuckDb(sql, duckdb_types, duckdb_tables);
   return 0;
 }
 

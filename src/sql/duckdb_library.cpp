@@ -36,7 +36,16 @@ Result<std::shared_ptr<DuckDbLibrary>> DuckDbLibrary::Load() {
       Resolve(handle, "duckdb_column_count", &a.column_count) && Resolve(handle, "duckdb_row_count", &a.row_count) &&
       Resolve(handle, "duckdb_result_error", &a.result_error) &&
       Resolve(handle, "duckdb_value_varchar", &a.value_varchar) && Resolve(handle, "duckdb_free", &a.free) &&
-      Resolve(handle, "duckdb_library_version", &a.library_version);
+      Resolve(handle, "duckdb_library_version", &a.library_version) &&
+      Resolve(handle, "duckdb_column_name", &a.column_name) && Resolve(handle, "duckdb_column_type", &a.column_type) &&
+      Resolve(handle, "duckdb_column_logical_type", &a.column_logical_type) &&
+      Resolve(handle, "duckdb_destroy_logical_type", &a.destroy_logical_type) &&
+      Resolve(handle, "duckdb_decimal_width", &a.decimal_width) &&
+      Resolve(handle, "duckdb_decimal_scale", &a.decimal_scale) &&
+      Resolve(handle, "duckdb_value_is_null", &a.value_is_null) && Resolve(handle, "duckdb_open_ext", &a.open_ext) &&
+      Resolve(handle, "duckdb_create_config", &a.create_config) &&
+      Resolve(handle, "duckdb_set_config", &a.set_config) &&
+      Resolve(handle, "duckdb_destroy_config", &a.destroy_config);
   if (!ok) return AwsError::Server("InternalFailure", "libduckdb.so lacks a C API function xacct needs");
   return lib;
 }

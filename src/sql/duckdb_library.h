@@ -27,6 +27,17 @@ struct DuckDbApi {
   decltype(&::duckdb_value_varchar) value_varchar = nullptr;
   decltype(&::duckdb_free) free = nullptr;
   decltype(&::duckdb_library_version) library_version = nullptr;
+  decltype(&::duckdb_column_name) column_name = nullptr;
+  decltype(&::duckdb_column_type) column_type = nullptr;
+  decltype(&::duckdb_column_logical_type) column_logical_type = nullptr;
+  decltype(&::duckdb_destroy_logical_type) destroy_logical_type = nullptr;
+  decltype(&::duckdb_decimal_width) decimal_width = nullptr;
+  decltype(&::duckdb_decimal_scale) decimal_scale = nullptr;
+  decltype(&::duckdb_value_is_null) value_is_null = nullptr;
+  decltype(&::duckdb_open_ext) open_ext = nullptr;
+  decltype(&::duckdb_create_config) create_config = nullptr;
+  decltype(&::duckdb_set_config) set_config = nullptr;
+  decltype(&::duckdb_destroy_config) destroy_config = nullptr;
 };
 
 //! A loaded libduckdb. Load() once and share it; the handle stays open for the process's life.

@@ -1,0 +1,233 @@
+#include "sql/engine.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/json.h"
+
+namespace xacct::sql {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Every base table under `node`; CTE names (from any cte_map) are collected to be removed afterwards.
+void Collect(const json::value& node, std::vector<TableReference>* tables, std::set<std::string>* ctes) {
+  if (node.is_array()) {
+    for (const auto& v : node.as_array()) Collect(v, tables, ctes);
+    return;
+  }
+  if (!node.is_object()) return;
+  const auto& o = node.as_object();
+  if (JsonString(o.contains("type") ? o.at("type") : json::value()) == "BASE_TABLE" && o.contains("table_name")) {
+    tables->push_back(TableReference{Lower(StringField(o, "catalog_name")), Lower(StringField(o, "schema_name")),
+                                     Lower(StringField(o, "table_name"))});
+  }
+  if (const auto* map = o.if_contains("cte_map"); map != nullptr && map->is_object()) {
+    if (const auto* entries = map->as_object().if_contains("map"); entries != nullptr && entries->is_array()) {
+      for (const auto& e : entries->as_array()) {
+        if (e.is_object()) ctes->insert(Lower(StringField(e.as_object(), "key")));
+      }
+    }
+  }
+  for (const auto& [_, v] : o) Collect(v, tables, ctes);
+}
+
+}  // namespace
+
+std::string SqlString(std::string_view text) {
+  std::string out = "'";
+  for (const char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
+ResultColumn AthenaColumn(const DuckDbApi& api, duckdb_result* result, idx_t column) {
+  ResultColumn c;
+  const char* name = api.column_name(result, column);
+  c.name = name != nullptr ? name : "";
+  switch (api.column_type(result, column)) {
+    case DUCKDB_TYPE_BOOLEAN:
+      c.type = "boolean";
+      break;
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_UTINYINT:
+      c.type = "tinyint";
+      break;
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_USMALLINT:
+      c.type = "smallint";
+      break;
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_UINTEGER:
+      c.type = "integer";
+      break;
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UBIGINT:
+      c.type = "bigint";
+      break;
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+      c.type = "decimal";
+      c.precision = 38;
+      break;
+    case DUCKDB_TYPE_FLOAT:
+      c.type = "float";
+      break;
+    case DUCKDB_TYPE_DOUBLE:
+      c.type = "double";
+      break;
+    case DUCKDB_TYPE_DECIMAL: {
+      duckdb_logical_type t = api.column_logical_type(result, column);
+      c.type = "decimal";
+      c.precision = api.decimal_width(t);
+      c.scale = api.decimal_scale(t);
+      api.destroy_logical_type(&t);
+      break;
+    }
+    case DUCKDB_TYPE_DATE:
+      c.type = "date";
+      break;
+    case DUCKDB_TYPE_TIME:
+    case DUCKDB_TYPE_TIME_TZ:
+      c.type = "time";
+      break;
+    case DUCKDB_TYPE_TIMESTAMP:
+    case DUCKDB_TYPE_TIMESTAMP_S:
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+      c.type = "timestamp";
+      break;
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+      c.type = "timestamp with time zone";
+      break;
+    case DUCKDB_TYPE_INTERVAL:
+      c.type = "interval day to second";
+      break;
+    case DUCKDB_TYPE_BLOB:
+      c.type = "varbinary";
+      break;
+    case DUCKDB_TYPE_LIST:
+    case DUCKDB_TYPE_ARRAY:
+      c.type = "array";
+      break;
+    case DUCKDB_TYPE_MAP:
+      c.type = "map";
+      break;
+    case DUCKDB_TYPE_STRUCT:
+      c.type = "row";
+      break;
+    default:
+      c.type = "varchar";
+  }
+  return c;
+}
+
+Result<std::shared_ptr<Engine>> Engine::Open() {
+  auto library = DuckDbLibrary::Load();
+  if (!library) return library.error();
+  const DuckDbApi& a = (*library)->api();
+  std::shared_ptr<Engine> engine(new Engine());
+  engine->library_ = *library;
+  duckdb_config config = nullptr;
+  if (a.create_config(&config) != DuckDBSuccess) return AwsError::Server("InternalFailure", "DuckDB config");
+  // Nothing is downloaded at run time: the extensions xacct needs are built into the library.
+  a.set_config(config, "autoinstall_known_extensions", "false");
+  char* error = nullptr;
+  const auto state = a.open_ext(nullptr, &engine->database_, config, &error);
+  a.destroy_config(&config);
+  if (state != DuckDBSuccess) {
+    std::string message = error != nullptr ? error : "cannot open DuckDB";
+    if (error != nullptr) a.free(error);
+    return AwsError::Server("InternalFailure", message);
+  }
+  // Athena computes in UTC. (ICU, built in, is loaded by now; as an open-time option it is not yet.)
+  auto session = engine->Connect();
+  if (!session) return session.error();
+  if (auto s = (*session)->Exec("SET GLOBAL TimeZone = 'UTC'"); !s) return s.error();
+  return engine;
+}
+
+Engine::~Engine() {
+  if (database_ != nullptr) library_->api().close(&database_);
+}
+
+Result<std::unique_ptr<Session>> Engine::Connect() {
+  duckdb_connection connection = nullptr;
+  if (library_->api().connect(database_, &connection) != DuckDBSuccess) {
+    return AwsError::Server("InternalFailure", "cannot connect to DuckDB");
+  }
+  return std::unique_ptr<Session>(new Session(library_, connection));
+}
+
+Session::~Session() {
+  if (connection_ != nullptr) library_->api().disconnect(&connection_);
+}
+
+Result<ResultSet> Session::Query(const std::string& sql) {
+  const DuckDbApi& a = library_->api();
+  duckdb_result result;
+  if (a.query(connection_, sql.c_str(), &result) != DuckDBSuccess) {
+    const char* message = a.result_error(&result);
+    AwsError e = AwsError::Client("InvalidRequestException", message != nullptr ? message : "query failed");
+    a.destroy_result(&result);
+    return e;
+  }
+  ResultSet out;
+  const idx_t columns = a.column_count(&result);
+  for (idx_t c = 0; c < columns; ++c) out.columns.push_back(AthenaColumn(a, &result, c));
+  const idx_t rows = a.row_count(&result);
+  out.rows.reserve(rows);
+  for (idx_t r = 0; r < rows; ++r) {
+    auto& row = out.rows.emplace_back();
+    row.reserve(columns);
+    for (idx_t c = 0; c < columns; ++c) {
+      if (a.value_is_null(&result, c, r)) {
+        row.emplace_back(std::nullopt);
+        continue;
+      }
+      char* value = a.value_varchar(&result, c, r);
+      row.emplace_back(value != nullptr ? std::optional<std::string>(value) : std::nullopt);
+      if (value != nullptr) a.free(value);
+    }
+  }
+  a.destroy_result(&result);
+  return out;
+}
+
+Status Session::Exec(const std::string& sql) {
+  auto r = Query(sql);
+  if (!r) return r.error();
+  return Ok{};
+}
+
+Result<std::vector<TableReference>> Engine::TableReferences(const std::string& select_sql) {
+  auto session = Connect();
+  if (!session) return session.error();
+  auto r = (*session)->Query("SELECT json_serialize_sql(" + SqlString(select_sql) + ")");
+  if (!r) return r.error();
+  if (r->rows.empty() || !r->rows[0][0]) return AwsError::Server("InternalFailure", "json_serialize_sql: no result");
+  auto tree = ParseJson(*r->rows[0][0]);
+  if (!tree || !tree->is_object()) return AwsError::Server("InternalFailure", "json_serialize_sql: not JSON");
+  const auto& root = tree->as_object();
+  if (const auto* failed = root.if_contains("error"); failed != nullptr && failed->is_bool() && failed->as_bool()) {
+    return AwsError::Client("InvalidRequestException", StringField(root, "error_message"));
+  }
+  std::vector<TableReference> tables;
+  std::set<std::string> ctes;
+  if (const auto* statements = root.if_contains("statements")) Collect(*statements, &tables, &ctes);
+  std::vector<TableReference> out;
+  for (auto& t : tables) {
+    if (t.catalog.empty() && t.schema.empty() && ctes.contains(t.table)) continue;
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+}  // namespace xacct::sql
