@@ -1,1 +1,8 @@
-target_sources(xacct_services PRIVATE ${CMAKE_CURRENT_LIST_DIR}/athena_provider.cpp)
+target_sources(xacct_services PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/athena_provider.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_store.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_workgroups.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_catalogs.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_named_queries.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_prepared_statements.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/athena_tags.cpp)
