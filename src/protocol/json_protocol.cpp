@@ -281,6 +281,8 @@ std::string EncodeJsonError(const model::ServiceModel& service, const AwsError& 
   json::object body;
   body["__type"] = error.code;
   body[message_key] = error.message;
+  // The error shape's other members (Athena's AthenaErrorCode, Organizations' Reason, ...).
+  for (const auto& [name, value] : error.fields) body[name] = value;
   return json::serialize(body);
 }
 
