@@ -1,0 +1,1 @@
+CREATE TABLE t WITH (format = 'PARQUET', partitioned_by = ARRAY['a'], bucket_count = 4) AS SELECT 1 WITH NO DATA

@@ -1,0 +1,1 @@
+EXECUTE p USING 1, 'a''b', ARRAY[1]

@@ -1,0 +1,1 @@
+UNLOAD (SELECT (1)) TO 's3://b/o/' WITH (format = 'JSON')
