@@ -36,32 +36,6 @@ auth::Protocol AuthProtocol(Protocol p) {
   return auth::Protocol::kQuery;
 }
 
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // The explanation as a header value: one line, printable ASCII, bounded.
 std::string HeaderSafe(std::string_view s) {
   std::string out;
@@ -92,9 +66,9 @@ HttpResponse ErrorResponse(const model::ServiceModel* model, const AwsError& e, 
         "application/x-amz-json-" + std::string(model->json_version().empty() ? "1.1" : model->json_version()));
     r.headers.emplace_back("x-amzn-ErrorType", e.code);
   } else {
-    r.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + XmlEscape(e.code) + "</Code><Message>" +
-             XmlEscape(e.message) + "</Message><RequestId>" + request_id + "</RequestId></Error>";
-    r.headers.emplace_back("Content-Type", "application/xml");
+    HttpResponse xml = services::s3::S3ErrorResponse(e, request_id);
+    r.body = std::move(xml.body);
+    for (auto& h : xml.headers) r.headers.push_back(std::move(h));
   }
   if (!e.detail.empty()) r.headers.emplace_back("x-xacct-explanation", HeaderSafe(e.detail));
   return r;

@@ -54,6 +54,29 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Removes an upload's record and its parts' records in one transaction, then the parts' blobs.
+Status RemoveUpload(Call& c, const std::string& upload_id, const std::vector<json::object>& parts) {
+  std::vector<std::string> released;
+  auto s = c.s3.db().Write([&](store::Transaction& tx) -> Status {
+    for (const auto& p : parts) {
+      const std::string blob = StringField(p, "blob");
+      if (!blob.empty()) {
+        released.push_back(blob);
+        if (auto r = tx.RemoveBlobRef(blob); !r) return r;
+      }
+      if (auto d = tx.Delete(store::Scope::Global(), kPartKind,
+                             PartId(c.bucket->name, upload_id, static_cast<int>(p.at("n").as_int64())));
+          !d) {
+        return d;
+      }
+    }
+    return tx.Delete(store::Scope::Global(), kUploadKind, UploadDocId(c.bucket->name, upload_id));
+  });
+  if (!s) return s;
+  for (const auto& b : released) (void)c.s3.blobs().Remove(b);
+  return Ok{};
+}
+
 Result<HttpResponse> CreateMultipartUpload(Call& c) {
   if (auto s = c.RequireBucket(); !s) return s.error();
   if (auto invalid = InvalidObjectKey(c.req.key)) return *invalid;
@@ -320,24 +343,7 @@ Result<HttpResponse> CompleteMultipartUpload(Call& c) {
     return object.error();
   }
   // The upload and its parts go; their blobs after the commit.
-  std::vector<std::string> released;
-  auto s = c.s3.db().Write([&](store::Transaction& tx) -> Status {
-    for (const auto& p : *stored) {
-      const std::string blob = StringField(p, "blob");
-      if (!blob.empty()) {
-        released.push_back(blob);
-        if (auto r = tx.RemoveBlobRef(blob); !r) return r;
-      }
-      if (auto d = tx.Delete(store::Scope::Global(), kPartKind,
-                             PartId(c.bucket->name, upload_id, static_cast<int>(p.at("n").as_int64())));
-          !d) {
-        return d;
-      }
-    }
-    return tx.Delete(store::Scope::Global(), kUploadKind, UploadDocId(c.bucket->name, upload_id));
-  });
-  if (!s) return s.error();
-  for (const auto& b : released) (void)c.s3.blobs().Remove(b);
+  if (auto s = RemoveUpload(c, upload_id, *stored); !s) return s.error();
   XmlWriter x("CompleteMultipartUploadResult");
   x.Leaf("Location", "/" + c.bucket->name + "/" + c.req.key).Leaf("Bucket", c.bucket->name).Leaf("Key", c.req.key);
   x.Leaf("ETag", object->etag);
@@ -357,24 +363,7 @@ Result<HttpResponse> AbortMultipartUpload(Call& c) {
   const std::string upload_id = c.req.Param("uploadId");
   auto stored = PartsOf(c.s3.db(), c.bucket->name, upload_id);
   if (!stored) return stored.error();
-  std::vector<std::string> released;
-  auto s = c.s3.db().Write([&](store::Transaction& tx) -> Status {
-    for (const auto& p : *stored) {
-      const std::string blob = StringField(p, "blob");
-      if (!blob.empty()) {
-        released.push_back(blob);
-        if (auto r = tx.RemoveBlobRef(blob); !r) return r;
-      }
-      if (auto d = tx.Delete(store::Scope::Global(), kPartKind,
-                             PartId(c.bucket->name, upload_id, static_cast<int>(p.at("n").as_int64())));
-          !d) {
-        return d;
-      }
-    }
-    return tx.Delete(store::Scope::Global(), kUploadKind, UploadDocId(c.bucket->name, upload_id));
-  });
-  if (!s) return s.error();
-  for (const auto& b : released) (void)c.s3.blobs().Remove(b);
+  if (auto s = RemoveUpload(c, upload_id, *stored); !s) return s.error();
   return EmptyResponse(204);
 }
 

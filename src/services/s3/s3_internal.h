@@ -188,7 +188,7 @@ void AddObjectHeaders(const Call& c, const store::ObjectVersion& v, const json::
 //! Base64 of raw bytes, and hex to raw bytes.
 std::string Base64(std::string_view bytes);
 std::string HexToBytes(std::string_view hex);
-//! Decodes base64 (standard or URL alphabet; padding and stray characters skipped).
+//! Decodes base64; "" when `in` is not base64.
 std::string Unbase64(std::string_view in);
 //! Parses a tag set "k1=v1&k2=v2" (x-amz-tagging) or an XML <Tagging>; InvalidTag on bad input.
 Result<std::vector<std::pair<std::string, std::string>>> ParseTagHeader(std::string_view header);

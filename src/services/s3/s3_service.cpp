@@ -10,6 +10,7 @@
 #include "auth/chunked_payload.h"
 #include "policy/pattern.h"
 #include "policy/policy.h"
+#include "services/s3/object_common.h"
 #include "services/s3/public_policy.h"
 #include "services/s3/s3_internal.h"
 
@@ -49,16 +50,6 @@ class Md5 {
  private:
   EVP_MD_CTX* ctx_;
 };
-
-std::string Hex(std::string_view raw) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (const unsigned char c : raw) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
 
 class S3Sink : public server::StreamSink {
  public:
@@ -224,7 +215,7 @@ class S3Sink : public server::StreamSink {
     if (writer_) {
       UploadedBody up;
       const std::string md5 = md5_->Raw();
-      up.md5_hex = Hex(md5);
+      up.md5_hex = HexOf(md5);
       if (req_->HasHeader("Content-MD5")) {
         const std::string_view sent = req_->Header("Content-MD5");
         if (sent.size() != 24) {
