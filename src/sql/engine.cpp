@@ -37,6 +37,26 @@ void Collect(const json::value& node, std::vector<TableReference>* tables, std::
   for (const auto& [_, v] : o) Collect(v, tables, ctes);
 }
 
+// A statement that only reads (and so may be run again): SELECT, WITH, VALUES, FROM, TABLE or a parenthesis.
+bool IsRead(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size() && std::isspace(static_cast<unsigned char>(sql[i]))) ++i;
+  if (i < sql.size() && sql[i] == '(') return true;
+  std::string word;
+  while (i < sql.size() && std::isalpha(static_cast<unsigned char>(sql[i])))
+    word += static_cast<char>(std::tolower(sql[i++]));
+  return word == "select" || word == "with" || word == "values" || word == "from" || word == "table";
+}
+
+std::string SqlIdentifier(std::string_view name) {
+  std::string out = "\"";
+  for (const char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
 }  // namespace
 
 std::string SqlString(std::string_view text) {
@@ -182,6 +202,28 @@ Result<ResultSet> Session::Query(const std::string& sql) {
   ResultSet out;
   const idx_t columns = a.column_count(&result);
   for (idx_t c = 0; c < columns; ++c) out.columns.push_back(AthenaColumn(a, &result, c));
+  // duckdb_value_varchar does not render nested values (it answers NULL). A read is run once more with those
+  // columns cast to VARCHAR, which prints them as Athena does ([1, 2], {a=1} aside: DuckDB's {'a': 1}).
+  const bool nested = std::any_of(out.columns.begin(), out.columns.end(), [](const ResultColumn& c) {
+    return c.type == "array" || c.type == "map" || c.type == "row";
+  });
+  if (nested && IsRead(sql)) {
+    a.destroy_result(&result);
+    std::string wrapped = "SELECT ";
+    for (idx_t c = 0; c < columns; ++c) {
+      const auto& col = out.columns[c];
+      const bool cast = col.type == "array" || col.type == "map" || col.type == "row";
+      wrapped +=
+          (c > 0 ? ", #" : "#") + std::to_string(c + 1) + (cast ? "::VARCHAR" : "") + " AS " + SqlIdentifier(col.name);
+    }
+    wrapped += " FROM (" + sql + "\n) AS xacct_nested";
+    if (a.query(connection_, wrapped.c_str(), &result) != DuckDBSuccess) {
+      const char* message = a.result_error(&result);
+      AwsError e = AwsError::Client("InvalidRequestException", message != nullptr ? message : "query failed");
+      a.destroy_result(&result);
+      return e;
+    }
+  }
   const idx_t rows = a.row_count(&result);
   out.rows.reserve(rows);
   for (idx_t r = 0; r < rows; ++r) {

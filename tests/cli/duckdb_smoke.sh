@@ -18,3 +18,6 @@ expected=$'glue:arn:aws:glue:ap-northeast-1:111111111111:catalog.db.sales\n.targ
 [ "$tables" = "$expected" ] || { echo "unexpected tables: $tables"; exit 1; }
 # Queries compute in UTC, as Athena does.
 [ "$("$1" duckdb "select current_setting('TimeZone')")" = "UTC" ] || { echo "expected UTC"; exit 1; }
+# Nested values are rendered, not NULL (arrays as Athena prints them: [1, 2]; maps {k=1}).
+nested=$("$1" duckdb "select [1, 2] as l, map {'k': 1} as m")
+[ "$nested" = $'[1, 2]\t{k=1}' ] || { echo "unexpected nested rendering: $nested"; exit 1; }
