@@ -1,0 +1,149 @@
+#include "services/s3/object_client.h"
+
+#include <openssl/evp.h>
+
+#include <fstream>
+
+#include "services/s3/object_common.h"
+#include "services/s3/s3_permissions.h"
+
+namespace xacct::services::s3 {
+
+namespace {
+
+// A request as the S3 operation would have received it: no headers, the bucket and key given.
+struct Internal {
+  server::HttpRequest http;
+  Request req;
+  Authenticated who;
+  Internal(const identity::Principal& caller, std::string_view method, std::string_view bucket, std::string_view key) {
+    http.method = std::string(method);
+    req.method = http.method;
+    req.bucket = std::string(bucket);
+    req.key = std::string(key);
+    req.http = &http;
+    who.principal = caller;
+    who.method = auth::AuthMethod::kHeader;
+  }
+};
+
+Result<std::optional<Bucket>> Load(S3Service& s3, std::string_view bucket) {
+  auto found = s3.FindBucket(std::string(bucket));
+  if (!found) return found.error();
+  if (!*found) return std::optional<Bucket>();
+  return std::optional<Bucket>(**found);
+}
+
+ObjectInfo InfoOf(S3Service& s3, const store::ObjectVersion& v) {
+  ObjectInfo o{v.bucket, v.key, v.size, v.etag, v.last_modified_ms, {}};
+  if (!v.blob_id.empty() && v.size > 0) {
+    if (auto path = s3.blobs().PathOf(v.blob_id)) o.path = path->string();
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<std::vector<ObjectInfo>> ObjectClient::List(const identity::Principal& caller, authz::RequestInfo& info,
+                                                   std::string_view bucket, std::string_view prefix,
+                                                   std::string* explanation) {
+  Internal in(caller, "GET", bucket, "");
+  in.req.query = {{"list-type", "2"}, {"prefix", std::string(prefix)}};
+  Call c{s3_, in.req, in.who, info, "ListObjectsV2", {}, {}, {}, {}, {}};
+  auto b = Load(s3_, bucket);
+  if (!b) return b.error();
+  c.bucket = std::move(*b);
+  if (auto s = c.RequireBucket(); !s) return s.error();
+  auto allowed = AuthorizeOperation(c, {{"s3:prefix", std::string(prefix)}, {"s3:max-keys", "1000"}});
+  if (explanation != nullptr) *explanation = c.explanation;
+  if (!allowed) return allowed.error();
+  std::vector<ObjectInfo> out;
+  store::ListOptions options;
+  options.prefix = std::string(prefix);
+  for (;;) {
+    auto page = store::ObjectIndex::List(s3_.db(), bucket, options);
+    if (!page) return page.error();
+    for (const auto& v : page->entries) out.push_back(InfoOf(s3_, v));
+    if (!page->truncated) break;
+    options.start_after = page->next_marker;
+  }
+  return out;
+}
+
+Result<ObjectInfo> ObjectClient::Get(const identity::Principal& caller, authz::RequestInfo& info,
+                                     std::string_view bucket, std::string_view key, std::string* explanation) {
+  Internal in(caller, "GET", bucket, key);
+  Call c{s3_, in.req, in.who, info, "GetObject", {}, {}, {}, {}, {}};
+  auto b = Load(s3_, bucket);
+  if (!b) return b.error();
+  c.bucket = std::move(*b);
+  auto found = FindReadable(c);
+  if (explanation != nullptr) *explanation = c.explanation;
+  if (!found) return found.error();
+  return InfoOf(s3_, *found);
+}
+
+Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, authz::RequestInfo& info,
+                                         std::string_view bucket, std::string_view key,
+                                         const std::filesystem::path& file, std::string_view content_type,
+                                         std::string* explanation) {
+  Internal in(caller, "PUT", bucket, key);
+  in.http.headers.emplace_back("Content-Type", std::string(content_type));
+  Call c{s3_, in.req, in.who, info, "PutObject", {}, {}, {}, {}, {}};
+  auto b = Load(s3_, bucket);
+  if (!b) return b.error();
+  c.bucket = std::move(*b);
+  auto allowed = PreauthorizeUpload(c);
+  if (explanation != nullptr) *explanation = c.explanation;
+  if (!allowed) return allowed.error();
+  // The bytes: MD5 for the ETag, CRC64NVME as S3 adds it, into a durable blob.
+  std::ifstream source(file, std::ios::binary);
+  if (!source) return AwsError::Server("InternalError", "cannot read " + file.string());
+  auto writer = s3_.blobs().Create();
+  if (!writer) return writer.error();
+  auth::PayloadChecksum crc(auth::ChecksumAlgorithm::kCrc64Nvme);
+  std::vector<char> buffer(1 << 20);
+  EVP_MD_CTX* md5 = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(md5, EVP_md5(), nullptr);
+  while (source) {
+    source.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const auto n = static_cast<size_t>(source.gcount());
+    if (n == 0) break;
+    const std::string_view piece(buffer.data(), n);
+    EVP_DigestUpdate(md5, piece.data(), piece.size());
+    crc.Update(piece);
+    if (auto s = (*writer)->Append(piece); !s) {
+      EVP_MD_CTX_free(md5);
+      return s.error();
+    }
+  }
+  unsigned char digest[16];
+  unsigned int digest_len = 0;
+  EVP_DigestFinal_ex(md5, digest, &digest_len);
+  EVP_MD_CTX_free(md5);
+  const uint64_t size = (*writer)->size();
+  auto blob = (*writer)->Commit();
+  if (!blob) return blob.error();
+  UploadedBody up;
+  up.blob_id = *blob;
+  up.size = size;
+  up.md5_hex = HexOf(std::string_view(reinterpret_cast<char*>(digest), digest_len));
+  up.checksums[auth::ChecksumAlgorithm::kCrc64Nvme] = crc.Base64Digest();
+  json::object meta = MetaFromRequest(c.req);
+  AddChecksums(up, meta);
+  store::ObjectVersion v;
+  v.bucket = c.bucket->name;
+  v.key = std::string(key);
+  v.size = size;
+  v.etag = "\"" + up.md5_hex + "\"";
+  v.blob_id = *blob;
+  v.meta = json::serialize(meta);
+  auto stored = StoreVersion(c, std::move(v), false);
+  if (!stored) {
+    (void)s3_.blobs().Remove(*blob);
+    return stored.error();
+  }
+  return InfoOf(s3_, *stored);
+}
+
+}  // namespace xacct::services::s3
