@@ -1,4 +1,0 @@
-# The internal S3 client (services/s3/object_client.h) against a real store and authorizer.
-add_executable(xacct_s3_client_tests unit/s3_object_client_test.cpp)
-target_link_libraries(xacct_s3_client_tests PRIVATE xacct_services GTest::gtest_main)
-gtest_discover_tests(xacct_s3_client_tests DISCOVERY_TIMEOUT 30 PROPERTIES LABELS unit)
