@@ -4,6 +4,7 @@
 #include <set>
 
 #include "common/json.h"
+#include "sql/trino_functions.h"
 
 namespace xacct::sql {
 
@@ -171,6 +172,10 @@ Result<std::shared_ptr<Engine>> Engine::Open() {
   auto session = engine->Connect();
   if (!session) return session.error();
   if (auto s = (*session)->Exec("SET GLOBAL TimeZone = 'UTC'"); !s) return s.error();
+  // The Trino functions TranslateTrinoSql maps onto macros (sql/trino_functions.h), for every connection.
+  for (const auto& macro : TrinoCompatibilityMacros()) {
+    if (auto s = (*session)->Exec(macro); !s) return s.error();
+  }
   return engine;
 }
 

@@ -1,0 +1,4 @@
+# Trino functions on DuckDB: call rewriting and the compatibility macros (see trino_functions.h).
+target_sources(xacct_sql PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/trino_functions.cpp
+)
