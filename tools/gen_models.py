@@ -11,7 +11,18 @@ The output depends only on the input files: member order is kept as in the model
 order of validation messages), nothing is sorted or timestamped, and files are only rewritten when
 their content changes so that a re-run does not trigger a rebuild.
 
-Usage: gen_models.py --data DIR --out DIR [--list-inputs]
+botocore's models are Debian's (2022), so what AWS added since is missing from them. With --sdk-apis
+(the aws-sdk npm package's apis/ directory) the generator overlays what the botocore model lacks
+from <sdk-apis>/<name>-<version>.min.json of the same API version: operations missing entirely
+(with their input and output shapes), members missing from existing structures (with their
+shapes), and the shapes those need. The min.json files carry no documentation, errors, enums or
+validation traits, and their shapes are anonymous (S1, S2...) or inline, so they are matched to
+botocore's by walking both models from the operations down; new shapes are named after the member
+that introduces them. Nothing botocore has is changed or removed: its errors, enums, validation
+traits, member order and required lists stay authoritative. Without the min.json files the
+models are botocore's alone.
+
+Usage: gen_models.py --data DIR [--sdk-apis DIR] --out DIR [--list-inputs]
 """
 
 import argparse
@@ -106,6 +117,189 @@ def Trim(model):
     }
 
 
+# Keys of an aws-sdk min.json member that belong to the member reference, not to its shape.
+SDK_REF_KEYS = {
+    "location", "locationName", "queryName", "xmlAttribute", "xmlNamespace", "idempotencyToken",
+    "jsonvalue", "hostLabel", "eventpayload", "contextParam", "resultWrapper",
+}
+# Keys the codec reads on both; an inline min.json shape is dedicated to its member, so both get them.
+SDK_BOTH_KEYS = {"flattened", "streaming", "timestampFormat", "deprecated"}
+SDK_OPERATION_DROP = OPERATION_DROP | {"input", "output", "errors", "documentation"}
+
+
+def SdkModelPath(sdk_dir, name, version):
+    """The aws-sdk min.json of one service and API version, or None."""
+    if not sdk_dir:
+        return None
+    path = os.path.join(sdk_dir, f"{name}-{version}.min.json")
+    return path if os.path.exists(path) else None
+
+
+class Overlay:
+    """Adds to a trimmed botocore model what an aws-sdk min.json of the same API version has more."""
+
+    def __init__(self, model, sdk):
+        self.model = model
+        self.shapes = model["shapes"]
+        self.sdk = sdk
+        self.sdk_shapes = sdk.get("shapes", {})
+        self.sdk_names = {}  # min.json shape name -> the botocore names found at its places
+        self.new_names = {}  # min.json shape name -> the shape this overlay made for it
+        self.visited = set()
+        self.counts = {"operations": 0, "members": 0, "shapes": 0}
+
+    def Resolve(self, ref):
+        """(min.json shape name or None, shape body, reference-only keys) of a min.json member."""
+        ref = ref or {}
+        if "shape" in ref:
+            name = ref["shape"]
+            body = dict(self.sdk_shapes.get(name, {}))
+            extra = {k: v for k, v in ref.items() if k != "shape"}
+            return name, body, extra
+        body = {k: v for k, v in ref.items() if k not in SDK_REF_KEYS}
+        extra = {k: v for k, v in ref.items() if k in SDK_REF_KEYS or k in SDK_BOTH_KEYS}
+        return None, body, extra
+
+    @staticmethod
+    def Type(body):
+        return body.get("type", "string")
+
+    # Pass 1: which botocore shapes each named min.json shape stands for.
+    def Collect(self, bname, ref):
+        sname, body, _ = self.Resolve(ref)
+        if sname is not None:
+            self.sdk_names.setdefault(sname, set()).add(bname)
+        key = ("collect", bname, sname if sname is not None else id(ref))
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        for bref, sref in self.Children(bname, body):
+            self.Collect(bref["shape"], sref)
+
+    def Children(self, bname, body):
+        """(botocore ref, min.json ref) pairs of the children both models have."""
+        bshape = self.shapes.get(bname)
+        if bshape is None or bshape.get("type", "string") != self.Type(body):
+            return []
+        pairs = []
+        if bshape.get("type") == "structure":
+            for member, sref in body.get("members", {}).items():
+                if member in bshape.get("members", {}):
+                    pairs.append((bshape["members"][member], sref))
+        for key in ("member", "key", "value"):
+            if key in bshape and key in body:
+                pairs.append((bshape[key], body[key]))
+        return pairs
+
+    # Pass 2: add what is missing.
+    def Merge(self, bname, ref):
+        sname, body, _ = self.Resolve(ref)
+        key = ("merge", bname, sname if sname is not None else id(ref))
+        if key in self.visited:
+            return
+        self.visited.add(key)
+        bshape = self.shapes.get(bname)
+        if bshape is None or bshape.get("type", "string") != self.Type(body):
+            return  # botocore's shape is authoritative; a different type is left alone
+        if bshape.get("type") == "structure":
+            members = bshape.setdefault("members", {})
+            for member, sref in body.get("members", {}).items():
+                if member not in members:
+                    members[member] = self.NewRef(sref, member, bname + member)
+                    self.counts["members"] += 1
+        for bref, sref in self.Children(bname, body):
+            self.Merge(bref["shape"], sref)
+
+    def FreshName(self, *hints):
+        for hint in hints:
+            if hint not in self.shapes:
+                return hint
+        n = 2
+        while f"{hints[0]}{n}" in self.shapes:
+            n += 1
+        return f"{hints[0]}{n}"
+
+    def NewRef(self, sref, *hints, ref_keys=SDK_REF_KEYS | SDK_BOTH_KEYS, shape_keys=None):
+        """A botocore member reference for a min.json member, adding the shapes it needs."""
+        sname, body, extra = self.Resolve(sref)
+        out = {k: v for k, v in extra.items() if k in ref_keys and k not in REF_DROP}
+        if sname is not None:
+            known = self.sdk_names.get(sname, set())
+            if len(known) == 1:  # the same shape botocore already has: reuse it (and complete it)
+                target = next(iter(known))
+                self.Merge(target, sref)
+                out["shape"] = target
+                return out
+            if sname in self.new_names:
+                out["shape"] = self.new_names[sname]
+                return out
+        name = self.FreshName(*hints)
+        if sname is not None:
+            self.new_names[sname] = name
+        shape = {"type": self.Type(body)}
+        self.shapes[name] = shape  # before the children, so that recursive shapes end
+        self.counts["shapes"] += 1
+        for key, value in body.items():
+            if key in SHAPE_DROP or key in ("type", "members", "member", "key", "value"):
+                continue
+            shape[key] = value
+        if sname is None:
+            for key in SDK_BOTH_KEYS & extra.keys():
+                shape[key] = extra[key]
+        if shape_keys:
+            for key in shape_keys & extra.keys():
+                shape[key] = extra[key]
+        if "members" in body:
+            shape["members"] = {m: self.NewRef(r, m, name + m) for m, r in body["members"].items()}
+        for key, suffix in (("member", "Member"), ("key", "Key"), ("value", "Value")):
+            if key in body:
+                shape[key] = self.NewRef(body[key], name + suffix)
+        out["shape"] = name
+        return out
+
+    def IoSuffixes(self):
+        """How this model names operation inputs and outputs (e.g. Input/Output, Request/Response)."""
+        found = {"input": {}, "output": {}}
+        for opname, op in self.model["operations"].items():
+            for io in found:
+                shape = op.get(io, {}).get("shape", "")
+                if shape.startswith(opname):
+                    suffix = shape[len(opname):]
+                    found[io][suffix] = found[io].get(suffix, 0) + 1
+        pick = lambda d, default: max(sorted(d), key=d.get) if d else default
+        return pick(found["input"], "Request"), pick(found["output"], "Response")
+
+    def Run(self):
+        operations = self.model["operations"]
+        sdk_ops = self.sdk.get("operations", {})
+        for opname, sop in sdk_ops.items():
+            op = operations.get(opname)
+            if op is None:
+                continue
+            for io in ("input", "output"):
+                if io in op and io in sop:
+                    self.Collect(op[io]["shape"], sop[io])
+        self.visited.clear()
+        in_suffix, out_suffix = self.IoSuffixes()
+        for opname, sop in sdk_ops.items():
+            op = operations.get(opname)
+            if op is None:
+                op = {k: v for k, v in sop.items() if k not in SDK_OPERATION_DROP}
+                if "http" not in op:  # min.json leaves out POST / (json and query); botocore spells it out
+                    op = {"http": {"method": "POST", "requestUri": "/"}, **op}
+                operations[opname] = op
+                self.counts["operations"] += 1
+            for io, suffix in (("input", in_suffix), ("output", out_suffix)):
+                if io not in sop:
+                    continue
+                if io in op:
+                    self.Merge(op[io]["shape"], sop[io])
+                else:  # a new operation, or one that has gained an input or output
+                    op[io] = self.NewRef(sop[io], opname + suffix, ref_keys={"resultWrapper"},
+                                         shape_keys={"locationName", "xmlNamespace"})
+        return self.counts
+
+
 def Chunks(text):
     """Splits text into pieces of at most CHUNK_LIMIT bytes, never inside a UTF-8 sequence."""
     data = text.encode("utf-8")
@@ -198,9 +392,11 @@ def RegistrySource(names):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, help="botocore's data directory")
+    parser.add_argument("--sdk-apis", help="the aws-sdk npm package's apis directory (optional overlay)")
     parser.add_argument("--out", help="directory for the generated sources")
     parser.add_argument("--list-inputs", action="store_true", help="print the model files read, one a line")
     parser.add_argument("--list-outputs", action="store_true", help="print the file names written, one a line")
+    parser.add_argument("--verbose", action="store_true", help="print what the overlay added per service")
     parser.add_argument("--stamp", help="a file touched after every run (the build's record that it ran)")
     args = parser.parse_args()
 
@@ -208,21 +404,36 @@ def main():
         print("\n".join([f"model_{name}.cpp" for _, name in SERVICES] + ["model_registry.cpp"]))
         return 0
     inputs = [(name, ModelPath(args.data, service_dir)) for service_dir, name in SERVICES]
+    sdk_inputs = {name: SdkModelPath(args.sdk_apis, name, os.path.basename(os.path.dirname(path)))
+                  for name, path in inputs}
     if args.list_inputs:
-        print("\n".join(path for _, path in inputs))
+        print("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p]))
         return 0
     if not args.out:
         parser.error("--out is required")
     os.makedirs(args.out, exist_ok=True)
+    missing = [name for name, p in sdk_inputs.items() if p is None]
+    if missing:
+        print(f"gen_models: note: no aws-sdk min.json for {', '.join(missing)} "
+              f"{'in ' + args.sdk_apis if args.sdk_apis else '(no --sdk-apis)'}; "
+              "those models are botocore's alone, without what AWS added since", file=sys.stderr)
     for name, path in inputs:
         trimmed = Trim(LoadModel(path))
         if trimmed["metadata"].get("endpointPrefix") != name:
             raise SystemExit(f"gen_models: {path} has endpoint prefix {trimmed['metadata'].get('endpointPrefix')}")
+        if sdk_inputs[name]:
+            sdk = LoadModel(sdk_inputs[name])
+            if sdk.get("metadata", {}).get("apiVersion") != trimmed["metadata"].get("apiVersion"):
+                raise SystemExit(f"gen_models: {sdk_inputs[name]} is not API version {trimmed['metadata'].get('apiVersion')}")
+            counts = Overlay(trimmed, sdk).Run()
+            if args.verbose:
+                print(f"gen_models: {name}: added from aws-sdk {counts['operations']} operations, "
+                      f"{counts['members']} members, {counts['shapes']} shapes")
         WriteIfChanged(os.path.join(args.out, f"model_{name}.cpp"), ServiceSource(name, path, trimmed))
     WriteIfChanged(os.path.join(args.out, "model_registry.cpp"), RegistrySource([n for _, n in SERVICES]))
     if args.stamp:
         with open(args.stamp, "w", encoding="utf-8") as f:
-            f.write("\n".join(path for _, path in inputs) + "\n")
+            f.write("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p]) + "\n")
     return 0
 
 
