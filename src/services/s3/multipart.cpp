@@ -54,6 +54,25 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// An upload the request names, authorized with the operation's table entry, and its parts so far.
+struct OpenUpload {
+  json::object upload;
+  std::string id;
+  std::vector<json::object> parts;
+};
+
+Result<OpenUpload> LoadUpload(Call& c) {
+  if (auto s = c.RequireBucket(); !s) return s.error();
+  if (auto s = AuthorizeOperation(c); !s) return s.error();
+  auto upload = FindUpload(c);
+  if (!upload) return upload.error();
+  OpenUpload out{std::move(*upload), c.req.Param("uploadId"), {}};
+  auto parts = PartsOf(c.s3.db(), c.bucket->name, out.id);
+  if (!parts) return parts.error();
+  out.parts = std::move(*parts);
+  return out;
+}
+
 // Removes an upload's record and its parts' records in one transaction, then the parts' blobs.
 Status RemoveUpload(Call& c, const std::string& upload_id, const std::vector<json::object>& parts) {
   std::vector<std::string> released;
@@ -245,11 +264,11 @@ std::string Unquoted(std::string_view s) {
 }
 
 Result<HttpResponse> CompleteMultipartUpload(Call& c) {
-  if (auto s = c.RequireBucket(); !s) return s.error();
-  if (auto s = AuthorizeOperation(c); !s) return s.error();
-  auto upload = FindUpload(c);
-  if (!upload) return upload.error();
-  const std::string upload_id = c.req.Param("uploadId");
+  auto open = LoadUpload(c);
+  if (!open) return open.error();
+  const json::object* upload = &open->upload;
+  const std::string& upload_id = open->id;
+  const std::vector<json::object>* stored = &open->parts;
   auto doc = ParseXml(c.body, "CompleteMultipartUpload");
   if (!doc) return doc.error();
   std::vector<std::pair<int, std::string>> asked;
@@ -257,8 +276,6 @@ Result<HttpResponse> CompleteMultipartUpload(Call& c) {
     asked.emplace_back(p.child("PartNumber").text().as_int(), p.child("ETag").text().as_string());
   }
   if (asked.empty()) return MalformedXml();
-  auto stored = PartsOf(c.s3.db(), c.bucket->name, upload_id);
-  if (!stored) return stored.error();
   std::map<int64_t, const json::object*> by_number;
   for (const auto& p : *stored) by_number[p.at("n").as_int64()] = &p;
   std::vector<const json::object*> parts;
@@ -356,14 +373,9 @@ Result<HttpResponse> CompleteMultipartUpload(Call& c) {
 }
 
 Result<HttpResponse> AbortMultipartUpload(Call& c) {
-  if (auto s = c.RequireBucket(); !s) return s.error();
-  if (auto s = AuthorizeOperation(c); !s) return s.error();
-  auto upload = FindUpload(c);
-  if (!upload) return upload.error();
-  const std::string upload_id = c.req.Param("uploadId");
-  auto stored = PartsOf(c.s3.db(), c.bucket->name, upload_id);
-  if (!stored) return stored.error();
-  if (auto s = RemoveUpload(c, upload_id, *stored); !s) return s.error();
+  auto open = LoadUpload(c);
+  if (!open) return open.error();
+  if (auto s = RemoveUpload(c, open->id, open->parts); !s) return s.error();
   return EmptyResponse(204);
 }
 
@@ -377,13 +389,11 @@ void Initiator(XmlWriter& x, const json::object& upload) {
 }
 
 Result<HttpResponse> ListParts(Call& c) {
-  if (auto s = c.RequireBucket(); !s) return s.error();
-  if (auto s = AuthorizeOperation(c); !s) return s.error();
-  auto upload = FindUpload(c);
-  if (!upload) return upload.error();
-  const std::string upload_id = c.req.Param("uploadId");
-  auto stored = PartsOf(c.s3.db(), c.bucket->name, upload_id);
-  if (!stored) return stored.error();
+  auto open = LoadUpload(c);
+  if (!open) return open.error();
+  const json::object* upload = &open->upload;
+  const std::string& upload_id = open->id;
+  const std::vector<json::object>* stored = &open->parts;
   const int marker = std::atoi(c.req.Param("part-number-marker").c_str());
   int max_parts = c.req.Has("max-parts") ? std::atoi(c.req.Param("max-parts").c_str()) : 1000;
   max_parts = std::clamp(max_parts, 0, 1000);
