@@ -8,18 +8,12 @@
 #include "identity/config.h"
 #include "identity/identity_store.h"
 #include "services/glue/catalog_client.h"
+#include "test_principals.h"
 
 namespace xacct::services::glue {
 namespace {
 
-identity::Principal Root(const std::string& account) {
-  identity::Principal p;
-  p.type = identity::PrincipalType::kRoot;
-  p.account = account;
-  p.arn = "arn:aws:iam::" + account + ":root";
-  p.user_id = account;
-  return p;
-}
+using xacct::testing::Root;
 
 // Seed 000's catalog policy shape, naming the target account, limited to calls made through Athena.
 constexpr const char* kPolicy = R"({"Version":"2012-10-17","Statement":[{"Effect":"Allow",

@@ -10,18 +10,12 @@
 #include "identity/identity_store.h"
 #include "services/s3/object_client.h"
 #include "services/s3/s3_internal.h"
+#include "test_principals.h"
 
 namespace xacct::services::s3 {
 namespace {
 
-identity::Principal Root(const std::string& account) {
-  identity::Principal p;
-  p.type = identity::PrincipalType::kRoot;
-  p.account = account;
-  p.arn = "arn:aws:iam::" + account + ":root";
-  p.user_id = account;
-  return p;
-}
+using xacct::testing::Root;
 
 class ObjectClientTest : public ::testing::Test {
  protected:
