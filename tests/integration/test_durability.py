@@ -13,6 +13,24 @@ import botocore.exceptions
 from harness import Server
 
 
+def kill_during(server, threads, stop):
+    """Lets the writers run, kills the server with -9 in the middle, then stops the writers."""
+    time.sleep(1.5)
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
+    stop.set()
+    for t in threads:
+        t.join()
+
+
+def restart_on_same_data(server):
+    """A new server on the killed one's data directory."""
+    restarted = Server()
+    restarted.cleanup()  # the restart reuses the first server's data directory
+    restarted.dir, restarted.data_dir, restarted.args = server.dir, server.data_dir, list(server.args)
+    return restarted.start()
+
+
 class KillNineTest(unittest.TestCase):
     def test_acknowledged_iam_writes_survive_kill_9(self):
         server = Server().start()
@@ -35,18 +53,10 @@ class KillNineTest(unittest.TestCase):
             threads = [threading.Thread(target=burst, args=(p,)) for p in ("a", "b")]
             for t in threads:
                 t.start()
-            time.sleep(1.5)
-            server.proc.send_signal(signal.SIGKILL)
-            server.proc.wait()
-            stop.set()
-            for t in threads:
-                t.join()
+            kill_during(server, threads, stop)
             self.assertGreater(len(acknowledged), 10, "too few writes before the kill to mean anything")
 
-            restarted = Server()
-            restarted.cleanup()  # the restart reuses the first server's data directory
-            restarted.dir, restarted.data_dir, restarted.args = server.dir, server.data_dir, list(server.args)
-            restarted.start()
+            restarted = restart_on_same_data(server)
             try:
                 iam = restarted.root("iam", "source")
                 names = set()
@@ -92,18 +102,10 @@ class S3KillNineTest(unittest.TestCase):
             threads = [threading.Thread(target=storm, args=(p,)) for p in ("a", "b", "c")]
             for t in threads:
                 t.start()
-            time.sleep(1.5)
-            server.proc.send_signal(signal.SIGKILL)
-            server.proc.wait()
-            stop.set()
-            for t in threads:
-                t.join()
+            kill_during(server, threads, stop)
             self.assertGreater(len(acknowledged), 10, "too few writes before the kill to mean anything")
 
-            restarted = Server()
-            restarted.cleanup()
-            restarted.dir, restarted.data_dir, restarted.args = server.dir, server.data_dir, list(server.args)
-            restarted.start()
+            restarted = restart_on_same_data(server)
             try:
                 s3 = restarted.root("s3", "source")
                 keys = []
