@@ -5,4 +5,5 @@ target_sources(xacct_sql PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/statement_ddl.cpp
   ${CMAKE_CURRENT_LIST_DIR}/statement_dml.cpp
   ${CMAKE_CURRENT_LIST_DIR}/statement_json.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/ddl_catalog.cpp
 )
