@@ -33,6 +33,10 @@ Result<json::object> UpdatePreparedStatement(CallContext& ctx, const json::objec
 Result<json::object> DeletePreparedStatement(CallContext& ctx, const json::object& in);
 
 Result<json::object> TagResource(CallContext& ctx, const json::object& in);
+// athena_queries.cpp
+Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& in);
+Result<json::object> GetQueryExecution(CallContext& ctx, const json::object& in);
+Result<json::object> GetQueryResults(CallContext& ctx, const json::object& in);
 Result<json::object> UntagResource(CallContext& ctx, const json::object& in);
 Result<json::object> ListTagsForResource(CallContext& ctx, const json::object& in);
 

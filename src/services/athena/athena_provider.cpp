@@ -32,6 +32,9 @@ const HandlerTable& AthenaHandlers() {
       {"TagResource", &a::TagResource},
       {"UntagResource", &a::UntagResource},
       {"ListTagsForResource", &a::ListTagsForResource},
+      {"StartQueryExecution", &a::StartQueryExecution},
+      {"GetQueryExecution", &a::GetQueryExecution},
+      {"GetQueryResults", &a::GetQueryResults},
   };
   return table;
 }

@@ -1,0 +1,256 @@
+// Query execution (Amazon Athena API Reference: StartQueryExecution, GetQueryExecution, GetQueryResults,
+// ListQueryExecutions, BatchGetQueryExecution). This first slice runs DDL (CREATE/DROP DATABASE, CREATE/DROP
+// TABLE) through the Glue client as the caller, with aws:CalledVia = athena.amazonaws.com, and SELECTs that
+// read no table on the DuckDB engine (Trino functions translated). Reading Glue tables, INSERT, CTAS and
+// UNLOAD are not run yet: such a query ends FAILED with a NOT_SUPPORTED reason that says so. Queries run to
+// completion inside StartQueryExecution (a client polling GetQueryExecution sees the final state at once);
+// the background pool is still to come.
+#include <chrono>
+#include <mutex>
+
+#include "services/athena/athena_ops.h"
+#include "services/athena/athena_store.h"
+#include "services/glue/catalog_client.h"
+#include "sql/ddl_catalog.h"
+#include "sql/engine.h"
+#include "sql/statement_parser.h"
+#include "sql/trino_functions.h"
+
+namespace xacct::services::athena {
+
+namespace {
+
+inline constexpr std::string_view kQueryKind = "athena-query";  //!< id: the query execution id
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The process's DuckDB engine, opened (and libduckdb loaded) on the first query that needs it.
+Result<std::shared_ptr<sql::Engine>> SharedEngine() {
+  static std::mutex mu;
+  static std::shared_ptr<sql::Engine> engine;
+  std::lock_guard lock(mu);
+  if (!engine) {
+    auto opened = sql::Engine::Open();
+    if (!opened) return opened.error();
+    engine = *opened;
+  }
+  return engine;
+}
+
+struct Outcome {
+  std::string statement_type = "DDL";  //!< DDL, DML or UTILITY
+  std::optional<sql::ResultSet> rows;
+};
+
+// The catalog id a statement's catalog names: AwsDataCatalog (or none) is the caller's own; a registered GLUE
+// catalog names its catalog-id.
+Result<std::string> CatalogIdOf(CallContext& ctx, const std::optional<std::string>& catalog) {
+  if (!catalog || catalog->empty() || *catalog == "awsdatacatalog") return ctx.caller.account;
+  auto found = LoadDataCatalog(ctx.identities.db(), ctx.caller.account, ctx.request.region, *catalog);
+  if (!found) return found.error();
+  if (!*found) return InvalidRequest("Catalog " + *catalog + " does not exist.");
+  if (auto s = AuthorizeAthena(ctx, "GetDataCatalog", *catalog); !s) return s.error();
+  const auto* params = (*found)->if_contains("Parameters");
+  const std::string id = params != nullptr && params->is_object() ? StringField(params->as_object(), "catalog-id") : "";
+  if (id.empty()) return InvalidRequest("Catalog " + *catalog + " is not a GLUE catalog.");
+  return id;
+}
+
+Result<Outcome> Run(CallContext& ctx, const std::string& query, const json::object& context) {
+  auto parsed = sql::ParseStatement(query);
+  if (!parsed) return parsed.error();
+  authz::RequestInfo via = ctx.request;
+  via.called_via = {"athena.amazonaws.com"};
+  glue::CatalogClient glue(ctx.identities, ctx.authz);
+  const std::string context_db = StringField(context, "Database");
+  std::optional<std::string> context_catalog;
+  if (!StringField(context, "Catalog").empty()) context_catalog = StringField(context, "Catalog");
+  Outcome out;
+  auto call = [&](std::string_view op, json::object input) -> Status {
+    auto r = glue.Invoke(ctx.caller, via, op, input, &ctx.explanation);
+    if (!r) return r.error();
+    return Ok{};
+  };
+  if (const auto* db = std::get_if<sql::CreateDatabase>(&*parsed)) {
+    auto catalog = CatalogIdOf(ctx, context_catalog);
+    if (!catalog) return catalog.error();
+    auto s = call("CreateDatabase", {{"CatalogId", *catalog}, {"DatabaseInput", sql::DatabaseInputOf(*db)}});
+    if (!s && !(db->if_not_exists && s.error().code == "AlreadyExistsException")) return s.error();
+    return out;
+  }
+  if (const auto* table = std::get_if<sql::CreateExternalTable>(&*parsed)) {
+    auto catalog = CatalogIdOf(ctx, table->name.catalog ? table->name.catalog : context_catalog);
+    if (!catalog) return catalog.error();
+    auto input = sql::TableInputOf(*table);
+    if (!input) return input.error();
+    const std::string database = table->name.database.value_or(context_db);
+    auto s = call("CreateTable", {{"CatalogId", *catalog}, {"DatabaseName", database}, {"TableInput", *input}});
+    if (!s && !(table->if_not_exists && s.error().code == "AlreadyExistsException")) return s.error();
+    return out;
+  }
+  if (const auto* drop = std::get_if<sql::DropTable>(&*parsed)) {
+    auto catalog = CatalogIdOf(ctx, drop->name.catalog ? drop->name.catalog : context_catalog);
+    if (!catalog) return catalog.error();
+    auto s = call("DeleteTable", {{"CatalogId", *catalog},
+                                  {"DatabaseName", drop->name.database.value_or(context_db)},
+                                  {"Name", drop->name.table}});
+    if (!s && !(drop->if_exists && s.error().code == "EntityNotFoundException")) return s.error();
+    return out;
+  }
+  if (const auto* drop = std::get_if<sql::DropDatabase>(&*parsed)) {
+    auto catalog = CatalogIdOf(ctx, context_catalog);
+    if (!catalog) return catalog.error();
+    auto s = call("DeleteDatabase", {{"CatalogId", *catalog}, {"Name", drop->name}});
+    if (!s && !(drop->if_exists && s.error().code == "EntityNotFoundException")) return s.error();
+    return out;
+  }
+  if (const auto* select = std::get_if<sql::Select>(&*parsed)) {
+    out.statement_type = "DML";
+    auto engine = SharedEngine();
+    if (!engine) return engine.error();
+    auto translated = sql::TranslateTrinoSql(select->sql);
+    if (!translated) return translated.error();
+    auto tables = (*engine)->TableReferences(*translated);
+    if (!tables) return tables.error();
+    if (!tables->empty()) {
+      return AwsError::Client("NOT_SUPPORTED", "NOT_SUPPORTED: xacct does not read Glue tables yet (the query reads " +
+                                                   (*tables)[0].table + ")");
+    }
+    auto session = (*engine)->Connect();
+    if (!session) return session.error();
+    auto rows = (*session)->Query(*translated);
+    if (!rows) return rows.error();
+    out.rows = std::move(*rows);
+    return out;
+  }
+  return AwsError::Client("NOT_SUPPORTED", "NOT_SUPPORTED: xacct does not run this kind of statement yet");
+}
+
+json::object Public(const json::object& record) {
+  json::object q = record;
+  q.erase("Owner");
+  q.erase("Result");
+  return q;
+}
+
+Result<json::object> Load(CallContext& ctx, const std::string& id) {
+  auto doc = ctx.identities.db().Get(ScopeOf(ctx), kQueryKind, id);
+  if (!doc) return doc.error();
+  if (!*doc) return InvalidRequest("QueryExecution " + id + " was not found");
+  auto parsed = ParseJson(**doc);
+  if (!parsed || !parsed->is_object()) return AwsError::Server("InternalServerException", "corrupt query record");
+  return std::move(parsed->as_object());
+}
+
+}  // namespace
+
+Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& in) {
+  std::string workgroup = StringField(in, "WorkGroup");
+  if (workgroup.empty()) workgroup = std::string(kPrimaryWorkGroup);
+  auto wg = LoadWorkGroup(ctx, workgroup);
+  if (!wg) return wg.error();
+  const json::array* tags = wg->contains("Tags") && wg->at("Tags").is_array() ? &wg->at("Tags").as_array() : nullptr;
+  if (auto s = AuthorizeAthena(ctx, "StartQueryExecution", workgroup, tags); !s) return s.error();
+  const std::string id = NewUuid();
+  const std::string query = StringField(in, "QueryString");
+  json::object context = in.contains("QueryExecutionContext") && in.at("QueryExecutionContext").is_object()
+                             ? in.at("QueryExecutionContext").as_object()
+                             : json::object{};
+  const int64_t submitted = NowMs();
+  auto outcome = Run(ctx, query, context);
+  const int64_t completed = NowMs();
+  json::object status{{"SubmissionDateTime", static_cast<double>(submitted) / 1000.0},
+                      {"CompletionDateTime", static_cast<double>(completed) / 1000.0}};
+  json::object record{
+      {"QueryExecutionId", id},
+      {"Query", query},
+      {"QueryExecutionContext", context},
+      {"WorkGroup", workgroup},
+      {"Owner", ctx.caller.arn},
+      {"EngineVersion", {{"SelectedEngineVersion", "AUTO"}, {"EffectiveEngineVersion", kEffectiveEngineVersion}}},
+      {"Statistics",
+       {{"EngineExecutionTimeInMillis", completed - submitted},
+        {"TotalExecutionTimeInMillis", completed - submitted},
+        {"DataScannedInBytes", 0}}}};
+  if (outcome) {
+    status["State"] = "SUCCEEDED";
+    record["StatementType"] = outcome->statement_type;
+    if (outcome->rows) {
+      json::array columns;
+      for (const auto& c : outcome->rows->columns) {
+        columns.push_back(
+            json::object{{"Name", c.name}, {"Type", c.type}, {"Precision", c.precision}, {"Scale", c.scale}});
+      }
+      json::array rows;
+      for (const auto& row : outcome->rows->rows) {
+        json::array cells;
+        for (const auto& v : row) cells.push_back(v ? json::value(*v) : json::value(nullptr));
+        rows.push_back(std::move(cells));
+      }
+      record["Result"] = {{"Columns", std::move(columns)}, {"Rows", std::move(rows)}};
+    }
+  } else {
+    status["State"] = "FAILED";
+    status["StateChangeReason"] = outcome.error().message;
+    status["AthenaError"] = {
+        {"ErrorCategory", 2}, {"ErrorType", 1100}, {"Retryable", false}, {"ErrorMessage", outcome.error().message}};
+    record["StatementType"] = "DML";
+  }
+  record["Status"] = std::move(status);
+  auto s = ctx.identities.db().Write(
+      [&](store::Transaction& tx) { return tx.Put(ScopeOf(ctx), kQueryKind, id, json::serialize(record)); });
+  if (!s) return s.error();
+  return json::object{{"QueryExecutionId", id}};
+}
+
+Result<json::object> GetQueryExecution(CallContext& ctx, const json::object& in) {
+  auto record = Load(ctx, StringField(in, "QueryExecutionId"));
+  if (!record) return record.error();
+  if (auto s = AuthorizeAthena(ctx, "GetQueryExecution", StringField(*record, "WorkGroup")); !s) return s.error();
+  return json::object{{"QueryExecution", Public(*record)}};
+}
+
+Result<json::object> GetQueryResults(CallContext& ctx, const json::object& in) {
+  auto record = Load(ctx, StringField(in, "QueryExecutionId"));
+  if (!record) return record.error();
+  if (auto s = AuthorizeAthena(ctx, "GetQueryResults", StringField(*record, "WorkGroup")); !s) return s.error();
+  const auto& status = record->at("Status").as_object();
+  if (StringField(status, "State") != "SUCCEEDED") {
+    return InvalidRequest("Query has not yet finished. Current state: " + StringField(status, "State"));
+  }
+  json::array column_info;
+  json::array rows;
+  if (const auto* result = record->if_contains("Result"); result != nullptr && result->is_object()) {
+    // Athena's first row of a SELECT's results is the header: the column names.
+    json::array header;
+    for (const auto& c : result->as_object().at("Columns").as_array()) {
+      const auto& col = c.as_object();
+      column_info.push_back(json::object{{"CatalogName", "hive"},
+                                         {"SchemaName", ""},
+                                         {"TableName", ""},
+                                         {"Name", col.at("Name")},
+                                         {"Label", col.at("Name")},
+                                         {"Type", col.at("Type")},
+                                         {"Precision", col.at("Precision")},
+                                         {"Scale", col.at("Scale")},
+                                         {"Nullable", "UNKNOWN"},
+                                         {"CaseSensitive", col.at("Type") == "varchar"}});
+      header.push_back(json::object{{"VarCharValue", col.at("Name")}});
+    }
+    rows.push_back(json::object{{"Data", std::move(header)}});
+    for (const auto& r : result->as_object().at("Rows").as_array()) {
+      json::array data;
+      for (const auto& v : r.as_array()) {
+        data.push_back(v.is_null() ? json::object{} : json::object{{"VarCharValue", v}});
+      }
+      rows.push_back(json::object{{"Data", std::move(data)}});
+    }
+  }
+  return json::object{{"ResultSet", {{"Rows", std::move(rows)}, {"ResultSetMetadata", {{"ColumnInfo", column_info}}}}},
+                      {"UpdateCount", 0}};
+}
+
+}  // namespace xacct::services::athena
