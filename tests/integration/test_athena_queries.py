@@ -76,6 +76,18 @@ class AthenaQueryTest(ServerTest):
         self.assertEqual(execution["Status"]["State"], "FAILED")
         self.assertIn("NOT_SUPPORTED", execution["Status"]["StateChangeReason"])
 
+    def test_executions_are_listed_newest_first_and_fetched_in_batches(self):
+        athena = self.server.root("athena", "outsider")
+        first, _ = self.run_query(athena, "SELECT 1")
+        time.sleep(0.01)  # submission times are in milliseconds
+        second, _ = self.run_query(athena, "SELECT 2")
+        ids = athena.list_query_executions()["QueryExecutionIds"]
+        self.assertEqual(ids[:2], [second, first])
+        batch = athena.batch_get_query_execution(QueryExecutionIds=[first, "00000000-0000-4000-8000-000000000000"])
+        self.assertEqual([q["QueryExecutionId"] for q in batch["QueryExecutions"]], [first])
+        self.assertEqual([u["QueryExecutionId"] for u in batch["UnprocessedQueryExecutionIds"]],
+                         ["00000000-0000-4000-8000-000000000000"])
+
     def test_both_cli_generations_start_and_read_a_query(self):
         _, key, secret = ACCOUNTS["target"]
         for cli, version in cli_commands():

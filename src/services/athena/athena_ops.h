@@ -37,6 +37,8 @@ Result<json::object> TagResource(CallContext& ctx, const json::object& in);
 Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& in);
 Result<json::object> GetQueryExecution(CallContext& ctx, const json::object& in);
 Result<json::object> GetQueryResults(CallContext& ctx, const json::object& in);
+Result<json::object> ListQueryExecutions(CallContext& ctx, const json::object& in);
+Result<json::object> BatchGetQueryExecution(CallContext& ctx, const json::object& in);
 Result<json::object> UntagResource(CallContext& ctx, const json::object& in);
 Result<json::object> ListTagsForResource(CallContext& ctx, const json::object& in);
 

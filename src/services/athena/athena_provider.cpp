@@ -35,6 +35,8 @@ const HandlerTable& AthenaHandlers() {
       {"StartQueryExecution", &a::StartQueryExecution},
       {"GetQueryExecution", &a::GetQueryExecution},
       {"GetQueryResults", &a::GetQueryResults},
+      {"ListQueryExecutions", &a::ListQueryExecutions},
+      {"BatchGetQueryExecution", &a::BatchGetQueryExecution},
   };
   return table;
 }

@@ -253,4 +253,50 @@ Result<json::object> GetQueryResults(CallContext& ctx, const json::object& in) {
                       {"UpdateCount", 0}};
 }
 
+// Newest first, as Athena lists them; only the workgroup's (primary by default).
+Result<json::object> ListQueryExecutions(CallContext& ctx, const json::object& in) {
+  std::string workgroup = StringField(in, "WorkGroup");
+  if (workgroup.empty()) workgroup = std::string(kPrimaryWorkGroup);
+  if (auto w = LoadWorkGroup(ctx, workgroup); !w) return w.error();
+  if (auto s = AuthorizeAthena(ctx, "ListQueryExecutions", workgroup); !s) return s.error();
+  auto docs = ctx.identities.db().List(ScopeOf(ctx), kQueryKind);
+  if (!docs) return docs.error();
+  std::vector<std::pair<double, std::string>> found;
+  for (const auto& d : *docs) {
+    auto parsed = ParseJson(d.body);
+    if (!parsed || !parsed->is_object() || StringField(parsed->as_object(), "WorkGroup") != workgroup) continue;
+    const auto& status = parsed->as_object().at("Status").as_object();
+    found.emplace_back(status.at("SubmissionDateTime").to_number<double>(), d.id);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a > b; });
+  auto page = Paginate(in, found.size(), 50, 50);
+  if (!page) return page.error();
+  json::array ids;
+  for (size_t i = page->begin; i < page->end; ++i) ids.emplace_back(found[i].second);
+  json::object result{{"QueryExecutionIds", std::move(ids)}};
+  if (!page->next_token.empty()) result["NextToken"] = page->next_token;
+  return result;
+}
+
+Result<json::object> BatchGetQueryExecution(CallContext& ctx, const json::object& in) {
+  json::array executions;
+  json::array unprocessed;
+  if (const auto* ids = in.if_contains("QueryExecutionIds"); ids != nullptr && ids->is_array()) {
+    for (const auto& v : ids->as_array()) {
+      const std::string id(JsonString(v));
+      auto record = Load(ctx, id);
+      Status allowed = record ? AuthorizeAthena(ctx, "BatchGetQueryExecution", StringField(*record, "WorkGroup"))
+                              : Status(record.error());
+      if (!allowed) {
+        unprocessed.push_back(json::object{
+            {"QueryExecutionId", id}, {"ErrorCode", allowed.error().code}, {"ErrorMessage", allowed.error().message}});
+        continue;
+      }
+      executions.push_back(Public(*record));
+    }
+  }
+  return json::object{{"QueryExecutions", std::move(executions)},
+                      {"UnprocessedQueryExecutionIds", std::move(unprocessed)}};
+}
+
 }  // namespace xacct::services::athena
