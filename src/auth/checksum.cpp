@@ -51,13 +51,6 @@ uint64_t Crc64NvmeUpdate(uint64_t crc, const unsigned char* p, size_t n) {
   return crc;
 }
 
-std::string Base64(const unsigned char* data, size_t n) {
-  std::string out(4 * ((n + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(written));
-  return out;
-}
-
 }  // namespace
 
 std::optional<ChecksumAlgorithm> ChecksumFromHeaderName(std::string_view name) {
@@ -148,18 +141,18 @@ std::string PayloadChecksum::Base64Digest() {
       const uint32_t v =
           algorithm_ == ChecksumAlgorithm::kCrc32 ? static_cast<uint32_t>(crc_) : ~static_cast<uint32_t>(crc_);
       for (int i = 0; i < 4; ++i) out[i] = static_cast<unsigned char>(v >> (24 - 8 * i));
-      return Base64(out, 4);
+      return internal::Base64(out, 4);
     }
     case ChecksumAlgorithm::kCrc64Nvme: {
       const uint64_t v = ~crc_;
       for (int i = 0; i < 8; ++i) out[i] = static_cast<unsigned char>(v >> (56 - 8 * i));
-      return Base64(out, 8);
+      return internal::Base64(out, 8);
     }
     case ChecksumAlgorithm::kSha1:
     case ChecksumAlgorithm::kSha256: {
       unsigned int n = 0;
       EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(md_), out, &n);
-      return Base64(out, n);
+      return internal::Base64(out, n);
     }
   }
   return {};

@@ -1,5 +1,7 @@
 #include "auth/sigv2.h"
 
+#include "auth/sigv4_internal.h"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -57,16 +59,18 @@ const std::set<std::string, std::less<>>& SignedSubresources() {
   return kNames;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Base64Encode(const unsigned char* data, size_t n) {
-  std::string out(4 * ((n + 2) / 3), '\0');
-  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(written));
+// The query's parameters in order, names and values decoded; a value is nullopt when the parameter has no '='.
+std::vector<std::pair<std::string, std::optional<std::string>>> QueryParameters(std::string_view query) {
+  std::vector<std::pair<std::string, std::optional<std::string>>> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    const auto eq = part.find('=');
+    out.emplace_back(
+        PercentDecode(part.substr(0, eq)),
+        eq == std::string_view::npos ? std::nullopt : std::optional<std::string>(PercentDecode(part.substr(eq + 1))));
+  }
   return out;
 }
 
@@ -75,15 +79,9 @@ std::string Base64Encode(const unsigned char* data, size_t n) {
 std::optional<SigV2Presign> ParseSigV2Presign(const HttpRequestView& request) {
   SigV2Presign p;
   bool key = false, sig = false, exp = false;
-  std::string_view query = request.RawQuery();
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const auto eq = part.find('=');
-    if (eq == std::string_view::npos) continue;
-    const std::string name = PercentDecode(part.substr(0, eq));
-    const std::string value = PercentDecode(part.substr(eq + 1));
+  for (const auto& [name, maybe_value] : QueryParameters(request.RawQuery())) {
+    if (!maybe_value) continue;
+    const std::string& value = *maybe_value;
     if (name == "AWSAccessKeyId") {
       p.access_key_id = value;
       key = true;
@@ -118,7 +116,7 @@ std::string SigV2StringToSign(const HttpRequestView& request, const SigV2Presign
   s += '\n';
   std::vector<std::pair<std::string, std::string>> amz;
   for (const auto& [k, v] : request.headers) {
-    const std::string name = Lower(k);
+    const std::string name = internal::AsciiLower(k);
     if (name.starts_with("x-amz-")) amz.emplace_back(name, std::string(v));
   }
   std::sort(amz.begin(), amz.end());
@@ -136,23 +134,15 @@ std::string SigV2StringToSign(const HttpRequestView& request, const SigV2Presign
     s += vhost_bucket;
   }
   s += request.RawPath();
-  std::vector<std::pair<std::string, std::string>> subs;
-  std::vector<bool> has_value;
-  std::string_view query = request.RawQuery();
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    const auto eq = part.find('=');
-    const std::string name = PercentDecode(part.substr(0, eq));
-    if (!SignedSubresources().contains(name)) continue;
-    subs.emplace_back(name, eq == std::string_view::npos ? std::string("\x01") : PercentDecode(part.substr(eq + 1)));
+  std::vector<std::pair<std::string, std::optional<std::string>>> subs;
+  for (auto& [name, value] : QueryParameters(request.RawQuery())) {
+    if (SignedSubresources().contains(name)) subs.emplace_back(std::move(name), std::move(value));
   }
   std::sort(subs.begin(), subs.end());
   for (size_t i = 0; i < subs.size(); ++i) {
     s += i == 0 ? '?' : '&';
     s += subs[i].first;
-    if (subs[i].second != "\x01") s += "=" + subs[i].second;
+    if (subs[i].second) s += "=" + *subs[i].second;
   }
   return s;
 }
@@ -172,7 +162,7 @@ AuthStatus VerifySigV2Presign(const HttpRequestView& request, const SigV2Presign
   unsigned int mac_len = 0;
   HMAC(EVP_sha1(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(string_to_sign.data()), string_to_sign.size(), mac, &mac_len);
-  const std::string expected = Base64Encode(mac, mac_len);
+  const std::string expected = internal::Base64(mac, mac_len);
   if (!ConstantTimeEquals(expected, presign.signature)) {
     AuthFailure f = AuthFailure::Of(AuthFailureKind::kSignatureDoesNotMatch,
                                     "SigV2 signature mismatch; xacct signed: " + string_to_sign);

@@ -98,4 +98,13 @@ std::string Sha256::FinishHex() {
   return internal::HexLower(out.data(), out.size());
 }
 
+namespace internal {
+std::string Base64(const unsigned char* data, size_t size) {
+  std::string out(4 * ((size + 2) / 3), '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
+  out.resize(static_cast<size_t>(written));
+  return out;
+}
+}  // namespace internal
+
 }  // namespace xacct::auth

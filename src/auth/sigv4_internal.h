@@ -6,6 +6,9 @@
 
 namespace xacct::auth::internal {
 
+//! Standard base64 (with padding) of raw bytes; sigv4_crypto.cpp.
+std::string Base64(const unsigned char* data, size_t size);
+
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 inline std::string AsciiLower(std::string_view s) {
