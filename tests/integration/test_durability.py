@@ -13,14 +13,34 @@ import botocore.exceptions
 from harness import Server
 
 
-def kill_during(server, threads, stop):
-    """Lets the writers run, kills the server with -9 in the middle, then stops the writers."""
+def writes_until_killed(server, service, write, prefixes):
+    """One writer thread per prefix calls write(client, name) with names prefix-0, prefix-1, ... while the
+    server runs; the server is killed with -9 in the middle. Returns the names whose write was acknowledged."""
+    acknowledged = []
+    stop = threading.Event()
+
+    def writer(prefix):
+        client = server.root(service, "source")
+        i = 0
+        while not stop.is_set():
+            name = f"{prefix}-{i}"
+            try:
+                write(client, name)
+            except Exception:  # the server died mid-request: not acknowledged
+                return
+            acknowledged.append(name)
+            i += 1
+
+    threads = [threading.Thread(target=writer, args=(p,)) for p in prefixes]
+    for t in threads:
+        t.start()
     time.sleep(1.5)
     server.proc.send_signal(signal.SIGKILL)
     server.proc.wait()
     stop.set()
     for t in threads:
         t.join()
+    return acknowledged
 
 
 def restart_on_same_data(server):
@@ -35,25 +55,8 @@ class KillNineTest(unittest.TestCase):
     def test_acknowledged_iam_writes_survive_kill_9(self):
         server = Server().start()
         try:
-            acknowledged = []
-            stop = threading.Event()
-
-            def burst(prefix):
-                iam = server.root("iam", "source")
-                i = 0
-                while not stop.is_set():
-                    name = f"{prefix}-{i}"
-                    try:
-                        iam.create_user(UserName=name)
-                    except Exception:  # the server died mid-request: not acknowledged
-                        return
-                    acknowledged.append(name)
-                    i += 1
-
-            threads = [threading.Thread(target=burst, args=(p,)) for p in ("a", "b")]
-            for t in threads:
-                t.start()
-            kill_during(server, threads, stop)
+            acknowledged = writes_until_killed(server, "iam", lambda iam, name: iam.create_user(UserName=name),
+                                               ("a", "b"))
             self.assertGreater(len(acknowledged), 10, "too few writes before the kill to mean anything")
 
             restarted = restart_on_same_data(server)
@@ -84,25 +87,9 @@ class S3KillNineTest(unittest.TestCase):
         try:
             s3 = server.root("s3", "source")
             s3.create_bucket(Bucket="storm", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
-            acknowledged = []
-            stop = threading.Event()
-
-            def storm(prefix):
-                client = server.root("s3", "source")
-                i = 0
-                while not stop.is_set():
-                    key = f"{prefix}/{i}"
-                    try:
-                        client.put_object(Bucket="storm", Key=key, Body=body_of(key))
-                    except Exception:  # the server died mid-request: not acknowledged
-                        return
-                    acknowledged.append(key)
-                    i += 1
-
-            threads = [threading.Thread(target=storm, args=(p,)) for p in ("a", "b", "c")]
-            for t in threads:
-                t.start()
-            kill_during(server, threads, stop)
+            acknowledged = writes_until_killed(
+                server, "s3", lambda client, key: client.put_object(Bucket="storm", Key=key, Body=body_of(key)),
+                ("a", "b", "c"))
             self.assertGreater(len(acknowledged), 10, "too few writes before the kill to mean anything")
 
             restarted = restart_on_same_data(server)
