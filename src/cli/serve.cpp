@@ -100,7 +100,7 @@ int RunServe(const ServeOptions& options) {
   identity::IdentityStore identities(**db, *config);
   authz::Authorizer authorizer(identities, audit->get(), options.explain_denials);
   services::s3::S3Service s3(**db, **blobs, identities, authorizer);
-  server::Gateway gateway(identities, authorizer, &s3);
+  server::Gateway gateway(identities, authorizer, services::Backends{&s3, nullptr});
   server::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = options.port;

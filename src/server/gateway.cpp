@@ -330,7 +330,7 @@ HttpResponse Gateway::Handle(const HttpRequest& http, const std::string& request
   info.source_ip = http.remote_ip;
   info.secure_transport = http.secure;
   info.now = now.time_since_epoch().count();
-  services::CallContext ctx{cred.principal, info, authorizer_, identities_, {}};
+  services::CallContext ctx{cred.principal, info, authorizer_, identities_, {}, backends_};
   const json::object empty;
   auto output = (*handler)(ctx, input->is_object() ? input->as_object() : empty);
   if (!output) return ErrorResponse(&model, output.error(), request_id);

@@ -12,13 +12,14 @@
 #include "identity/identity_store.h"
 #include "server/http_types.h"
 #include "services/s3/s3.h"
+#include "services/service.h"
 
 namespace xacct::server {
 
 class Gateway {
  public:
-  Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer, services::s3::S3Service* s3 = nullptr)
-      : identities_(identities), authorizer_(authorizer), s3_(s3) {}
+  Gateway(identity::IdentityStore& identities, authz::Authorizer& authorizer, services::Backends backends = {})
+      : identities_(identities), authorizer_(authorizer), backends_(backends), s3_(backends.s3) {}
   HttpResponse Handle(const HttpRequest& request);
   //! For a request head routed to a service whose bodies stream (S3), the sink that consumes the body;
   //! null for the query and JSON protocols, whose bodies are read whole.
@@ -37,6 +38,7 @@ class Gateway {
 
   identity::IdentityStore& identities_;
   authz::Authorizer& authorizer_;
+  services::Backends backends_;
   services::s3::S3Service* s3_;
   auth::SigningKeyCache key_cache_;
 };

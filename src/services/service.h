@@ -15,12 +15,26 @@
 
 namespace xacct::services {
 
+namespace s3 {
+class S3Service;
+}
+namespace athena {
+class QueryRunner;
+}
+
+//! The stateful parts a handler may reach beyond the identity store; null where a server runs without them.
+struct Backends {
+  s3::S3Service* s3 = nullptr;
+  athena::QueryRunner* queries = nullptr;  //!< Athena's background query pool
+};
+
 struct CallContext {
   const identity::Principal& caller;
   authz::RequestInfo& request;
   authz::Authorizer& authz;
   identity::IdentityStore& identities;
   std::string explanation;  //!< the last authorization decision, in xacct's words
+  Backends backends = {};
 
   //! Authorizes one check as the caller; the error is AWS's AccessDenied for this service.
   Status Authorize(const authz::Check& check) { return authz.Authorize(caller, request, check, &explanation); }

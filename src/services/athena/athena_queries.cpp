@@ -10,17 +10,19 @@
 
 #include "services/athena/athena_ops.h"
 #include "services/athena/athena_store.h"
-#include "services/glue/catalog_client.h"
-#include "sql/ddl_catalog.h"
-#include "sql/engine.h"
-#include "sql/statement_parser.h"
-#include "sql/trino_functions.h"
+#include "services/athena/query_exec.h"
 
 namespace xacct::services::athena {
 
 namespace {
 
 inline constexpr std::string_view kQueryKind = "athena-query";  //!< id: the query execution id
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -38,95 +40,6 @@ Result<std::shared_ptr<sql::Engine>> SharedEngine() {
     engine = *opened;
   }
   return engine;
-}
-
-struct Outcome {
-  std::string statement_type = "DDL";  //!< DDL, DML or UTILITY
-  std::optional<sql::ResultSet> rows;
-};
-
-// The catalog id a statement's catalog names: AwsDataCatalog (or none) is the caller's own; a registered GLUE
-// catalog names its catalog-id.
-Result<std::string> CatalogIdOf(CallContext& ctx, const std::optional<std::string>& catalog) {
-  if (!catalog || catalog->empty() || *catalog == "awsdatacatalog") return ctx.caller.account;
-  auto found = LoadDataCatalog(ctx.identities.db(), ctx.caller.account, ctx.request.region, *catalog);
-  if (!found) return found.error();
-  if (!*found) return InvalidRequest("Catalog " + *catalog + " does not exist.");
-  if (auto s = AuthorizeAthena(ctx, "GetDataCatalog", *catalog); !s) return s.error();
-  const auto* params = (*found)->if_contains("Parameters");
-  const std::string id = params != nullptr && params->is_object() ? StringField(params->as_object(), "catalog-id") : "";
-  if (id.empty()) return InvalidRequest("Catalog " + *catalog + " is not a GLUE catalog.");
-  return id;
-}
-
-Result<Outcome> Run(CallContext& ctx, const std::string& query, const json::object& context) {
-  auto parsed = sql::ParseStatement(query);
-  if (!parsed) return parsed.error();
-  authz::RequestInfo via = ctx.request;
-  via.called_via = {"athena.amazonaws.com"};
-  glue::CatalogClient glue(ctx.identities, ctx.authz);
-  const std::string context_db = StringField(context, "Database");
-  std::optional<std::string> context_catalog;
-  if (!StringField(context, "Catalog").empty()) context_catalog = StringField(context, "Catalog");
-  Outcome out;
-  auto call = [&](std::string_view op, json::object input) -> Status {
-    auto r = glue.Invoke(ctx.caller, via, op, input, &ctx.explanation);
-    if (!r) return r.error();
-    return Ok{};
-  };
-  if (const auto* db = std::get_if<sql::CreateDatabase>(&*parsed)) {
-    auto catalog = CatalogIdOf(ctx, context_catalog);
-    if (!catalog) return catalog.error();
-    auto s = call("CreateDatabase", {{"CatalogId", *catalog}, {"DatabaseInput", sql::DatabaseInputOf(*db)}});
-    if (!s && !(db->if_not_exists && s.error().code == "AlreadyExistsException")) return s.error();
-    return out;
-  }
-  if (const auto* table = std::get_if<sql::CreateExternalTable>(&*parsed)) {
-    auto catalog = CatalogIdOf(ctx, table->name.catalog ? table->name.catalog : context_catalog);
-    if (!catalog) return catalog.error();
-    auto input = sql::TableInputOf(*table);
-    if (!input) return input.error();
-    const std::string database = table->name.database.value_or(context_db);
-    auto s = call("CreateTable", {{"CatalogId", *catalog}, {"DatabaseName", database}, {"TableInput", *input}});
-    if (!s && !(table->if_not_exists && s.error().code == "AlreadyExistsException")) return s.error();
-    return out;
-  }
-  if (const auto* drop = std::get_if<sql::DropTable>(&*parsed)) {
-    auto catalog = CatalogIdOf(ctx, drop->name.catalog ? drop->name.catalog : context_catalog);
-    if (!catalog) return catalog.error();
-    auto s = call("DeleteTable", {{"CatalogId", *catalog},
-                                  {"DatabaseName", drop->name.database.value_or(context_db)},
-                                  {"Name", drop->name.table}});
-    if (!s && !(drop->if_exists && s.error().code == "EntityNotFoundException")) return s.error();
-    return out;
-  }
-  if (const auto* drop = std::get_if<sql::DropDatabase>(&*parsed)) {
-    auto catalog = CatalogIdOf(ctx, context_catalog);
-    if (!catalog) return catalog.error();
-    auto s = call("DeleteDatabase", {{"CatalogId", *catalog}, {"Name", drop->name}});
-    if (!s && !(drop->if_exists && s.error().code == "EntityNotFoundException")) return s.error();
-    return out;
-  }
-  if (const auto* select = std::get_if<sql::Select>(&*parsed)) {
-    out.statement_type = "DML";
-    auto engine = SharedEngine();
-    if (!engine) return engine.error();
-    auto translated = sql::TranslateTrinoSql(select->sql);
-    if (!translated) return translated.error();
-    auto tables = (*engine)->TableReferences(*translated);
-    if (!tables) return tables.error();
-    if (!tables->empty()) {
-      return AwsError::Client("NOT_SUPPORTED", "NOT_SUPPORTED: xacct does not read Glue tables yet (the query reads " +
-                                                   (*tables)[0].table + ")");
-    }
-    auto session = (*engine)->Connect();
-    if (!session) return session.error();
-    auto rows = (*session)->Query(*translated);
-    if (!rows) return rows.error();
-    out.rows = std::move(*rows);
-    return out;
-  }
-  return AwsError::Client("NOT_SUPPORTED", "NOT_SUPPORTED: xacct does not run this kind of statement yet");
 }
 
 json::object Public(const json::object& record) {
@@ -160,7 +73,15 @@ Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& i
                              ? in.at("QueryExecutionContext").as_object()
                              : json::object{};
   const int64_t submitted = NowMs();
-  auto outcome = Run(ctx, query, context);
+  auto engine = SharedEngine();
+  if (!engine) return engine.error();
+  QueryEnv env{ctx.caller, ctx.request, ctx.request, ctx.authz, ctx.identities, ctx.backends, *engine};
+  env.via.called_via = {"athena.amazonaws.com"};
+  env.query_id = id;
+  env.workgroup = workgroup;
+  env.context_catalog = Lower(StringField(context, "Catalog"));
+  env.context_database = Lower(StringField(context, "Database"));
+  auto outcome = RunStatement(env, query);
   const int64_t completed = NowMs();
   json::object status{{"SubmissionDateTime", static_cast<double>(submitted) / 1000.0},
                       {"CompletionDateTime", static_cast<double>(completed) / 1000.0}};
@@ -178,6 +99,7 @@ Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& i
   if (outcome) {
     status["State"] = "SUCCEEDED";
     record["StatementType"] = outcome->statement_type;
+    if (!outcome->substatement_type.empty()) record["SubstatementType"] = outcome->substatement_type;
     if (outcome->rows) {
       json::array columns;
       for (const auto& c : outcome->rows->columns) {
