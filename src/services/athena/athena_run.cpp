@@ -70,6 +70,7 @@ Result<Outcome> RunStatement(QueryEnv& env, const std::string& query) {
   auto parsed = sql::ParseStatement(query);
   if (!parsed) return parsed.error();
   if (auto ddl = RunCatalogStatement(env, *parsed)) return std::move(*ddl);
+  if (auto prepared = RunPreparedStatementCommand(env, *parsed)) return std::move(*prepared);
   if (const auto* select = std::get_if<sql::Select>(&*parsed)) return RunSelect(env, *select);
   return AwsError::Client("NOT_SUPPORTED", "NOT_SUPPORTED: xacct does not run this kind of statement yet");
 }

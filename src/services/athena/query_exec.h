@@ -44,6 +44,9 @@ struct Outcome {
   std::string statement_type = "DDL";  //!< DDL, DML or UTILITY
   std::string substatement_type;       //!< e.g. SELECT, INSERT, CREATE_TABLE_AS_SELECT, UNLOAD, CREATE_TABLE
   std::optional<sql::ResultSet> rows;  //!< a result set (SELECT, SHOW, DESCRIBE); none for most DDL
+  //! How Athena stores and returns the rows: "csv" (<id>.csv, a header row first: queries) or "txt"
+  //! (<id>.txt, tab-separated, no header row: DDL output such as SHOW TABLES).
+  std::string result_format = "csv";
   int64_t data_scanned_bytes = 0;
   std::optional<int64_t> update_count;     //!< rows written by INSERT/CTAS/UNLOAD
   std::string data_manifest_location;      //!< INSERT INTO / CTAS: s3:// of the data manifest
@@ -56,6 +59,10 @@ Result<Outcome> RunStatement(QueryEnv& env, const std::string& query);
 //! Runs a statement that is a catalog change or a catalog read (CREATE/DROP DATABASE/TABLE, ALTER TABLE,
 //! MSCK REPAIR TABLE, SHOW, DESCRIBE); nullopt when `statement` is none of those.
 std::optional<Result<Outcome>> RunCatalogStatement(QueryEnv& env, const sql::Statement& statement);
+
+//! Runs PREPARE, EXECUTE (the prepared statement with its USING values, run through RunStatement) and
+//! DEALLOCATE PREPARE in env.workgroup; nullopt when `statement` is none of those. (athena_params.cpp)
+std::optional<Result<Outcome>> RunPreparedStatementCommand(QueryEnv& env, const sql::Statement& statement);
 
 //! The Glue catalog id a statement's catalog names: AwsDataCatalog (or none) is the caller's own account; a
 //! registered GLUE data catalog names its `catalog-id` (the caller needs athena:GetDataCatalog on it); a
