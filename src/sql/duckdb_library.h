@@ -38,6 +38,7 @@ struct DuckDbApi {
   decltype(&::duckdb_create_config) create_config = nullptr;
   decltype(&::duckdb_set_config) set_config = nullptr;
   decltype(&::duckdb_destroy_config) destroy_config = nullptr;
+  decltype(&::duckdb_interrupt) interrupt = nullptr;  //!< stops a connection's running statement
 };
 
 //! A loaded libduckdb. Load() once and share it; the handle stays open for the process's life.

@@ -25,8 +25,15 @@ void Collect(const json::value& node, std::vector<TableReference>* tables, std::
   if (!node.is_object()) return;
   const auto& o = node.as_object();
   if (JsonString(o.contains("type") ? o.at("type") : json::value()) == "BASE_TABLE" && o.contains("table_name")) {
-    tables->push_back(TableReference{Lower(StringField(o, "catalog_name")), Lower(StringField(o, "schema_name")),
-                                     Lower(StringField(o, "table_name"))});
+    TableReference t{Lower(StringField(o, "catalog_name")), Lower(StringField(o, "schema_name")),
+                     Lower(StringField(o, "table_name")), {}};
+    if (const auto* at = o.if_contains("query_location"); at != nullptr && at->is_number()) {
+      const auto offset = at->to_number<double>();
+      if (offset >= 0 && offset < 1e15) {
+        t.locations.push_back(TableOccurrence{static_cast<size_t>(offset), !StringField(o, "alias").empty()});
+      }
+    }
+    tables->push_back(std::move(t));
   }
   if (const auto* map = o.if_contains("cte_map"); map != nullptr && map->is_object()) {
     if (const auto* entries = map->as_object().if_contains("map"); entries != nullptr && entries->is_array()) {
@@ -254,6 +261,51 @@ Status Session::Exec(const std::string& sql) {
   return Ok{};
 }
 
+namespace {
+
+// The parsed tree of one statement (json_serialize_sql), or DuckDB's parser error.
+Result<json::value> SerializedTree(Engine& engine, const std::string& sql) {
+  auto session = engine.Connect();
+  if (!session) return session.error();
+  auto r = (*session)->Query("SELECT json_serialize_sql(" + SqlString(sql) + ")");
+  if (!r) return r.error();
+  if (r->rows.empty() || !r->rows[0][0]) return AwsError::Server("InternalFailure", "json_serialize_sql: no result");
+  auto tree = ParseJson(*r->rows[0][0]);
+  if (!tree || !tree->is_object()) return AwsError::Server("InternalFailure", "json_serialize_sql: not JSON");
+  const auto& root = tree->as_object();
+  if (const auto* failed = root.if_contains("error"); failed != nullptr && failed->is_bool() && failed->as_bool()) {
+    return AwsError::Client("InvalidRequestException", StringField(root, "error_message"));
+  }
+  return std::move(*tree);
+}
+
+}  // namespace
+
+Status Engine::NameColumnsAsTrino(const std::string& select_sql, ResultSet* result) {
+  auto tree = SerializedTree(*this, select_sql);
+  if (!tree) return tree.error();
+  const auto* statements = tree->as_object().if_contains("statements");
+  if (statements == nullptr || !statements->is_array() || statements->as_array().empty()) return Ok{};
+  const json::value* node = statements->as_array()[0].as_object().if_contains("node");
+  // A set operation is named by its first branch.
+  while (node != nullptr && node->is_object() && StringField(node->as_object(), "type") == "SET_OPERATION_NODE") {
+    node = node->as_object().if_contains("left");
+  }
+  if (node == nullptr || !node->is_object() || StringField(node->as_object(), "type") != "SELECT_NODE") return Ok{};
+  const auto* list = node->as_object().if_contains("select_list");
+  if (list == nullptr || !list->is_array() || list->as_array().size() != result->columns.size()) return Ok{};
+  for (size_t i = 0; i < list->as_array().size(); ++i) {
+    const auto& e = list->as_array()[i];
+    if (!e.is_object()) continue;
+    const std::string kind = StringField(e.as_object(), "class");
+    if (kind == "STAR") return Ok{};
+    if (StringField(e.as_object(), "alias").empty() && kind != "COLUMN_REF") {
+      result->columns[i].name = "_col" + std::to_string(i);
+    }
+  }
+  return Ok{};
+}
+
 Result<std::vector<TableReference>> Engine::TableReferences(const std::string& select_sql) {
   auto session = Connect();
   if (!session) return session.error();
@@ -272,9 +324,36 @@ Result<std::vector<TableReference>> Engine::TableReferences(const std::string& s
   std::vector<TableReference> out;
   for (auto& t : tables) {
     if (t.catalog.empty() && t.schema.empty() && ctes.contains(t.table)) continue;
-    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
+    auto same = std::find_if(out.begin(), out.end(), [&](const TableReference& o) { return o.SameTable(t); });
+    if (same == out.end()) {
+      out.push_back(std::move(t));
+    } else {
+      same->locations.insert(same->locations.end(), t.locations.begin(), t.locations.end());
+    }
   }
   return out;
+}
+
+void Session::Interrupt() { library_->api().interrupt(connection_); }
+
+Result<Session*> SessionGroup::Connect(Engine& engine) {
+  std::lock_guard lock(mu_);
+  if (interrupted_) return AwsError::Client("InvalidRequestException", "Query was cancelled");
+  auto session = engine.Connect();
+  if (!session) return session.error();
+  sessions_.push_back(std::move(*session));
+  return sessions_.back().get();
+}
+
+void SessionGroup::Interrupt() {
+  std::lock_guard lock(mu_);
+  interrupted_ = true;
+  for (auto& s : sessions_) s->Interrupt();
+}
+
+bool SessionGroup::interrupted() const {
+  std::lock_guard lock(mu_);
+  return interrupted_;
 }
 
 }  // namespace xacct::sql

@@ -29,12 +29,22 @@ struct ResultSet {
   std::vector<std::vector<std::optional<std::string>>> rows;  //!< values as text; nullopt for NULL
 };
 
-//! A table a statement reads, as written (catalog and schema empty when not given), lower-cased.
+//! One place a statement names a table: the byte offset of the name, and whether an alias follows it.
+struct TableOccurrence {
+  size_t offset = 0;
+  bool aliased = false;
+};
+
+//! A table a statement reads, as written (catalog and schema empty when not given), lower-cased, with each
+//! place the statement names it.
 struct TableReference {
   std::string catalog;
   std::string schema;
   std::string table;
-  bool operator==(const TableReference&) const = default;
+  std::vector<TableOccurrence> locations;
+  bool SameTable(const TableReference& o) const {
+    return catalog == o.catalog && schema == o.schema && table == o.table;
+  }
 };
 
 class Engine;
@@ -47,6 +57,8 @@ class Session {
   Session& operator=(const Session&) = delete;
   Result<ResultSet> Query(const std::string& sql);
   Status Exec(const std::string& sql);
+  //! Stops the statement running on this session (from any thread): it fails with DuckDB's "INTERRUPT Error".
+  void Interrupt();
 
  private:
   friend class Engine;
@@ -68,6 +80,9 @@ class Engine {
   //! The base tables a SELECT (or WITH, VALUES) reads, each once, CTE names excluded; DuckDB's parser error
   //! (its message) when the text is not a statement DuckDB can parse.
   Result<std::vector<TableReference>> TableReferences(const std::string& select_sql);
+  //! Names the result columns of `select_sql` as Trino does: an expression without an alias is `_colN`
+  //! (N its 0-based position), where DuckDB would print the expression.
+  Status NameColumnsAsTrino(const std::string& select_sql, ResultSet* result);
   const DuckDbLibrary& library() const { return *library_; }
 
  private:
@@ -81,5 +96,21 @@ ResultColumn AthenaColumn(const DuckDbApi& api, duckdb_result* result, idx_t col
 
 //! `text` as a SQL string literal ('' doubled).
 std::string SqlString(std::string_view text);
+
+//! The sessions one query opens, kept (and disconnected) together so that stopping the query can interrupt
+//! whatever statement it is running from another thread (Athena's StopQueryExecution). Thread-safe.
+class SessionGroup {
+ public:
+  //! A new session on `engine`, owned by the group; fails once the group has been interrupted.
+  Result<Session*> Connect(Engine& engine);
+  //! Interrupts every session's running statement; later Connect calls fail.
+  void Interrupt();
+  bool interrupted() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Session>> sessions_;
+  bool interrupted_ = false;
+};
 
 }  // namespace xacct::sql

@@ -37,6 +37,13 @@ struct QueryEnv {
 
   //! A CallContext for Athena's own checks (athena:GetDataCatalog, prepared statements, ...).
   CallContext Context() { return CallContext{caller, request, authz, identities, {}, backends}; }
+  //! StartQueryExecution's ExecutionParameters, one for each `?` of the query (athena_params.cpp).
+  std::vector<std::string> execution_parameters;
+  //! The sessions the query opened through Connect(): StopQueryExecution interrupts them.
+  std::shared_ptr<sql::SessionGroup> sessions = std::make_shared<sql::SessionGroup>();
+  //! A session on `engine` that StopQueryExecution can interrupt; statements should run on one of these.
+  //! Owned by `sessions` (it lives as long as the query).
+  Result<sql::Session*> Connect() { return sessions->Connect(*engine); }
 };
 
 //! What a statement produced.
@@ -78,5 +85,10 @@ struct S3Location {
   std::string key;  //!< may be empty
 };
 Result<S3Location> ParseS3Location(std::string_view uri);
+
+//! Replaces the query's `?` placeholders (outside string literals, quoted identifiers and comments) with
+//! `parameters`, each inserted as written, as Athena's ExecutionParameters and EXECUTE ... USING do. Fails
+//! as Athena does when the counts differ. (athena_params.cpp)
+Result<std::string> BindParameters(std::string_view query, const std::vector<std::string>& parameters);
 
 }  // namespace xacct::services::athena

@@ -35,7 +35,7 @@ Result<std::optional<Bucket>> Load(S3Service& s3, std::string_view bucket) {
 }
 
 ObjectInfo InfoOf(S3Service& s3, const store::ObjectVersion& v) {
-  ObjectInfo o{v.bucket, v.key, v.size, v.etag, v.last_modified_ms, {}};
+  ObjectInfo o{v.bucket, v.key, v.size, v.etag, v.last_modified_ms, {}, v.version_id};
   if (!v.blob_id.empty() && v.size > 0) {
     if (auto path = s3.blobs().PathOf(v.blob_id)) o.path = path->string();
   }
@@ -144,6 +144,19 @@ Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, auth
     return stored.error();
   }
   return InfoOf(s3_, *stored);
+}
+
+Status ObjectClient::Discard(const ObjectInfo& object) {
+  store::Released released;
+  auto s = s3_.db().Write([&](store::Transaction& tx) -> Status {
+    auto r = store::ObjectIndex::Remove(tx, object.bucket, object.key, object.version_id);
+    if (!r) return r.error();
+    released = std::move(*r);
+    return Ok{};
+  });
+  if (!s) return s;
+  for (const auto& id : released.blob_ids) (void)s3_.blobs().Remove(id);
+  return Ok{};
 }
 
 }  // namespace xacct::services::s3

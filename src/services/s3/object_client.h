@@ -22,6 +22,7 @@ struct ObjectInfo {
   std::string etag;
   int64_t last_modified_ms = 0;
   std::string path;  //!< empty for an empty object
+  std::string version_id;
 };
 
 class ObjectClient {
@@ -39,6 +40,9 @@ class ObjectClient {
   Result<ObjectInfo> PutFile(const identity::Principal& caller, authz::RequestInfo& info, std::string_view bucket,
                              std::string_view key, const std::filesystem::path& file, std::string_view content_type,
                              std::string* explanation = nullptr);
+  //! Removes a version this client stored (a write a failed query leaves behind: Athena would leave it,
+  //! xacct cleans up). Internal housekeeping, not an S3 call: nothing is authorized.
+  Status Discard(const ObjectInfo& object);
 
  private:
   S3Service& s3_;
