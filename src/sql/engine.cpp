@@ -25,8 +25,10 @@ void Collect(const json::value& node, std::vector<TableReference>* tables, std::
   if (!node.is_object()) return;
   const auto& o = node.as_object();
   if (JsonString(o.contains("type") ? o.at("type") : json::value()) == "BASE_TABLE" && o.contains("table_name")) {
-    TableReference t{Lower(StringField(o, "catalog_name")), Lower(StringField(o, "schema_name")),
-                     Lower(StringField(o, "table_name")), {}};
+    TableReference t{Lower(StringField(o, "catalog_name")),
+                     Lower(StringField(o, "schema_name")),
+                     Lower(StringField(o, "table_name")),
+                     {}};
     if (const auto* at = o.if_contains("query_location"); at != nullptr && at->is_number()) {
       const auto offset = at->to_number<double>();
       if (offset >= 0 && offset < 1e15) {
@@ -102,8 +104,8 @@ ResultColumn AthenaColumn(const DuckDbApi& api, duckdb_result* result, idx_t col
       break;
     case DUCKDB_TYPE_HUGEINT:
     case DUCKDB_TYPE_UHUGEINT:
-      c.type = "decimal";
-      c.precision = 38;
+      // DuckDB sums integers into a 128-bit integer where Trino's sum(integer|bigint) is a bigint.
+      c.type = "bigint";
       break;
     case DUCKDB_TYPE_FLOAT:
       c.type = "float";

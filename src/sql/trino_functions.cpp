@@ -481,9 +481,10 @@ const std::vector<std::string>& TrinoCompatibilityMacros() {
       "CASE WHEN json_type(json_extract(j, p)) IN ('OBJECT', 'ARRAY') THEN NULL ELSE json_extract_string(j, p) END",
       // Trino cardinality takes arrays and maps; DuckDB's only maps, len only lists. Their JSON form tells them
       // apart without binding the other function.
+      // Trino's result is a bigint.
       "CREATE OR REPLACE MACRO xacct_cardinality(x) AS "
-      "CASE WHEN json_type(to_json(x)) = 'ARRAY' THEN json_array_length(to_json(x)) "
-      "ELSE len(json_keys(to_json(x))) END",
+      "CAST(CASE WHEN json_type(to_json(x)) = 'ARRAY' THEN json_array_length(to_json(x)) "
+      "ELSE len(json_keys(to_json(x))) END AS BIGINT)",
   };
   return kMacros;
 }
