@@ -22,6 +22,10 @@ that introduces them. Nothing botocore has is changed or removed: its errors, en
 traits, member order and required lists stay authoritative. Without the min.json files the
 models are botocore's alone.
 
+What neither has yet is added from hand-written patches, tools/model_patches/<name>.json (each
+written from the AWS API Reference and saying so): {"shapes": {name: shape}, "members": {structure:
+{member: reference}}}. A patch only adds: a shape or member the model already has is left as it is.
+
 Usage: gen_models.py --data DIR [--sdk-apis DIR] --out DIR [--list-inputs]
 """
 
@@ -300,6 +304,36 @@ class Overlay:
         return self.counts
 
 
+PATCH_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "model_patches")
+
+
+def PatchPath(name):
+    """The hand-written model patch of one service, or None."""
+    path = os.path.join(PATCH_DIR, f"{name}.json")
+    return path if os.path.exists(path) else None
+
+
+def ApplyPatch(trimmed, patch):
+    """Adds the patch's shapes and structure members that the model lacks; returns what it added."""
+    shapes = trimmed["shapes"]
+    added = 0
+    for name, shape in patch.get("shapes", {}).items():
+        if name not in shapes:
+            shapes[name] = TrimShape(shape)
+            added += 1
+    for structure, members in patch.get("members", {}).items():
+        target = shapes.get(structure)
+        if target is None or target.get("type") != "structure":
+            raise SystemExit(f"gen_models: patch names {structure}, which is not a structure of the model")
+        for member, ref in members.items():
+            if ref.get("shape") not in shapes:
+                raise SystemExit(f"gen_models: patch member {structure}.{member} names unknown shape {ref.get('shape')}")
+            if member not in target.setdefault("members", {}):
+                target["members"][member] = TrimRef(ref)
+                added += 1
+    return added
+
+
 def Chunks(text):
     """Splits text into pieces of at most CHUNK_LIMIT bytes, never inside a UTF-8 sequence."""
     data = text.encode("utf-8")
@@ -406,8 +440,10 @@ def main():
     inputs = [(name, ModelPath(args.data, service_dir)) for service_dir, name in SERVICES]
     sdk_inputs = {name: SdkModelPath(args.sdk_apis, name, os.path.basename(os.path.dirname(path)))
                   for name, path in inputs}
+    patches = {name: PatchPath(name) for name, _ in inputs}
     if args.list_inputs:
-        print("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p]))
+        print("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p] +
+                        [p for p in patches.values() if p]))
         return 0
     if not args.out:
         parser.error("--out is required")
@@ -429,11 +465,17 @@ def main():
             if args.verbose:
                 print(f"gen_models: {name}: added from aws-sdk {counts['operations']} operations, "
                       f"{counts['members']} members, {counts['shapes']} shapes")
+        if patches[name]:
+            with open(patches[name], encoding="utf-8") as f:
+                added = ApplyPatch(trimmed, json.load(f))
+            if args.verbose:
+                print(f"gen_models: {name}: added from {os.path.basename(patches[name])} {added} shapes and members")
         WriteIfChanged(os.path.join(args.out, f"model_{name}.cpp"), ServiceSource(name, path, trimmed))
     WriteIfChanged(os.path.join(args.out, "model_registry.cpp"), RegistrySource([n for _, n in SERVICES]))
     if args.stamp:
         with open(args.stamp, "w", encoding="utf-8") as f:
-            f.write("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p]) + "\n")
+            f.write("\n".join([path for _, path in inputs] + [p for p in sdk_inputs.values() if p] +
+                          [p for p in patches.values() if p]) + "\n")
     return 0
 
 

@@ -143,6 +143,9 @@ int Main(int argc, char** argv) {
   serve->add_option("--config", serve_options.config_path,
                     "YAML accounts/organization configuration (default: the built-in one, config/default.yaml)");
   serve->add_option("--threads", serve_options.threads, "worker threads (default: one per core)");
+  serve->add_option("--query-threads", serve_options.query_threads, "Athena queries that run at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 256u));
   serve->add_flag("--relaxed-durability", serve_options.relaxed_durability,
                   "acknowledge writes before they are fsync'd (a crash may lose recent writes, never half an object)");
   serve->add_flag("--explain-denials", serve_options.explain_denials,

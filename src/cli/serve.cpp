@@ -1,5 +1,6 @@
 #include "cli/serve.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "identity/identity_store.h"
 #include "server/gateway.h"
 #include "server/http_server.h"
+#include "services/athena/query_runner.h"
 #include "services/s3/s3.h"
 #include "store/blob_store.h"
 #include "store/database.h"
@@ -100,7 +102,12 @@ int RunServe(const ServeOptions& options) {
   identity::IdentityStore identities(**db, *config);
   authz::Authorizer authorizer(identities, audit->get(), options.explain_denials);
   services::s3::S3Service s3(**db, **blobs, identities, authorizer);
-  server::Gateway gateway(identities, authorizer, services::Backends{&s3, nullptr});
+  // Athena's query pool; shut down (queued and running queries end CANCELLED) before the stores close.
+  services::athena::QueryRunner::Options query_options;
+  query_options.threads = options.query_threads;
+  query_options.managed_results_dir = std::filesystem::path(options.data_dir) / "athena-results";
+  services::athena::QueryRunner runner(query_options);
+  server::Gateway gateway(identities, authorizer, services::Backends{&s3, &runner});
   server::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = options.port;
@@ -113,6 +120,7 @@ int RunServe(const ServeOptions& options) {
                   << ", " << config->accounts.size() << " accounts)" << std::endl;
       },
       [&] { (*audit)->Flush(); });
+  runner.Shutdown();
   (*audit)->Flush();
   std::cout << "xacct stopped" << std::endl;
   return rc;

@@ -13,6 +13,7 @@ struct ServeOptions {
   std::string config_path;  //!< empty: the built-in default
   bool explain_denials = false;
   unsigned threads = 0;
+  unsigned query_threads = 2;  //!< Athena's background query pool
   //! Skip the fsyncs (metadata synchronous=NORMAL, blobs not synced): faster, loses recent writes on power loss.
   bool relaxed_durability = false;
 };

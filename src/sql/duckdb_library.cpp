@@ -45,8 +45,7 @@ Result<std::shared_ptr<DuckDbLibrary>> DuckDbLibrary::Load() {
       Resolve(handle, "duckdb_value_is_null", &a.value_is_null) && Resolve(handle, "duckdb_open_ext", &a.open_ext) &&
       Resolve(handle, "duckdb_create_config", &a.create_config) &&
       Resolve(handle, "duckdb_set_config", &a.set_config) &&
-      Resolve(handle, "duckdb_destroy_config", &a.destroy_config) &&
-      Resolve(handle, "duckdb_interrupt", &a.interrupt);
+      Resolve(handle, "duckdb_destroy_config", &a.destroy_config) && Resolve(handle, "duckdb_interrupt", &a.interrupt);
   if (!ok) return AwsError::Server("InternalFailure", "libduckdb.so lacks a C API function xacct needs");
   return lib;
 }

@@ -35,6 +35,7 @@ Result<json::object> DeletePreparedStatement(CallContext& ctx, const json::objec
 Result<json::object> TagResource(CallContext& ctx, const json::object& in);
 // athena_queries.cpp
 Result<json::object> StartQueryExecution(CallContext& ctx, const json::object& in);
+Result<json::object> StopQueryExecution(CallContext& ctx, const json::object& in);
 Result<json::object> GetQueryExecution(CallContext& ctx, const json::object& in);
 Result<json::object> GetQueryResults(CallContext& ctx, const json::object& in);
 Result<json::object> ListQueryExecutions(CallContext& ctx, const json::object& in);

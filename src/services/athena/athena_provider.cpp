@@ -33,6 +33,7 @@ const HandlerTable& AthenaHandlers() {
       {"UntagResource", &a::UntagResource},
       {"ListTagsForResource", &a::ListTagsForResource},
       {"StartQueryExecution", &a::StartQueryExecution},
+      {"StopQueryExecution", &a::StopQueryExecution},
       {"GetQueryExecution", &a::GetQueryExecution},
       {"GetQueryResults", &a::GetQueryResults},
       {"ListQueryExecutions", &a::ListQueryExecutions},
