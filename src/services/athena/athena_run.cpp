@@ -81,6 +81,8 @@ AwsError S3Failure(const AwsError& e, const QueryEnv& env, const std::string& ur
           "customer support  with Query Id: " +
           env.query_id);
   out.detail = e.detail;
+  // With the server's --explain-denials, the denial's own words follow.
+  if (const size_t at = e.message.find(" (xacct: "); at != std::string::npos) out.message += e.message.substr(at);
   return out;
 }
 

@@ -2,8 +2,8 @@
 // UpdateWorkGroup, DeleteWorkGroup; WorkGroupConfiguration, WorkGroupConfigurationUpdates,
 // ResultConfigurationUpdates, EngineVersion, ManagedQueryResultsConfiguration).
 //
-// ManagedQueryResultsConfiguration is newer than the embedded botocore model, whose codec drops it from
-// wire requests; it is honoured when a caller inside xacct (CloudFormation) passes it in the input.
+// ManagedQueryResultsConfiguration is newer than the embedded model; tools/model_patches/athena.json adds it,
+// so it arrives from the wire like every other member.
 #include <algorithm>
 
 #include "services/athena/athena_ops.h"
