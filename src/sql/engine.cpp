@@ -309,17 +309,9 @@ Status Engine::NameColumnsAsTrino(const std::string& select_sql, ResultSet* resu
 }
 
 Result<std::vector<TableReference>> Engine::TableReferences(const std::string& select_sql) {
-  auto session = Connect();
-  if (!session) return session.error();
-  auto r = (*session)->Query("SELECT json_serialize_sql(" + SqlString(select_sql) + ")");
-  if (!r) return r.error();
-  if (r->rows.empty() || !r->rows[0][0]) return AwsError::Server("InternalFailure", "json_serialize_sql: no result");
-  auto tree = ParseJson(*r->rows[0][0]);
-  if (!tree || !tree->is_object()) return AwsError::Server("InternalFailure", "json_serialize_sql: not JSON");
+  auto tree = SerializedTree(*this, select_sql);
+  if (!tree) return tree.error();
   const auto& root = tree->as_object();
-  if (const auto* failed = root.if_contains("error"); failed != nullptr && failed->is_bool() && failed->as_bool()) {
-    return AwsError::Client("InvalidRequestException", StringField(root, "error_message"));
-  }
   std::vector<TableReference> tables;
   std::set<std::string> ctes;
   if (const auto* statements = root.if_contains("statements")) Collect(*statements, &tables, &ctes);
