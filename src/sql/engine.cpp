@@ -58,6 +58,8 @@ bool IsRead(std::string_view sql) {
   return word == "select" || word == "with" || word == "values" || word == "from" || word == "table";
 }
 
+}  // namespace
+
 std::string SqlIdentifier(std::string_view name) {
   std::string out = "\"";
   for (const char c : name) {
@@ -66,8 +68,6 @@ std::string SqlIdentifier(std::string_view name) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 std::string SqlString(std::string_view text) {
   std::string out = "'";

@@ -94,6 +94,9 @@ class Engine {
 //! Athena's name for a DuckDB type (DECIMAL also fills precision and scale).
 ResultColumn AthenaColumn(const DuckDbApi& api, duckdb_result* result, idx_t column);
 
+//! `name` as a quoted SQL identifier ("" doubled).
+std::string SqlIdentifier(std::string_view name);
+
 //! `text` as a SQL string literal ('' doubled).
 std::string SqlString(std::string_view text);
 

@@ -13,15 +13,6 @@ AwsError Unsupported(const std::string& what) {
   return AwsError::Client("HIVE_UNSUPPORTED_FORMAT", "HIVE_UNSUPPORTED_FORMAT: " + what);
 }
 
-std::string Quoted(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
 const json::object* Object(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v != nullptr && v->is_object() ? &v->as_object() : nullptr;
@@ -171,7 +162,7 @@ Result<std::string> DuckDbType(std::string_view hive_type) {
       if (colon == std::string::npos) return Unsupported("bad struct type " + std::string(hive_type));
       auto ft = DuckDbType(field.substr(colon + 1));
       if (!ft) return ft.error();
-      out += (first ? "" : ", ") + Quoted(Trim(field.substr(0, colon))) + " " + *ft;
+      out += (first ? "" : ", ") + SqlIdentifier(Trim(field.substr(0, colon))) + " " + *ft;
       first = false;
     }
     return out + ")";
@@ -227,7 +218,7 @@ Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPar
     for (size_t i = 0; i < keys->size(); ++i) {
       const std::string value = i < p.values.size() ? p.values[i] : "";
       const std::string literal = value == "__HIVE_DEFAULT_PARTITION__" ? "NULL" : SqlString(value);
-      out += ", TRY_CAST(" + literal + " AS " + (*keys)[i].duck_type + ") AS " + Quoted((*keys)[i].name);
+      out += ", TRY_CAST(" + literal + " AS " + (*keys)[i].duck_type + ") AS " + SqlIdentifier((*keys)[i].name);
     }
     return out;
   };
@@ -247,9 +238,9 @@ Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPar
           names += (i > 0 ? ", " : "") + SqlString("c" + std::to_string(i)) + ": 'VARCHAR'";
           const std::string raw = "c" + std::to_string(i);
           projection += (i > 0 ? ", " : "");
-          projection += (*columns)[i].duck_type == "VARCHAR" ? raw + " AS " + Quoted((*columns)[i].name)
+          projection += (*columns)[i].duck_type == "VARCHAR" ? raw + " AS " + SqlIdentifier((*columns)[i].name)
                                                              : "TRY_CAST(" + raw + " AS " + (*columns)[i].duck_type +
-                                                                   ") AS " + Quoted((*columns)[i].name);
+                                                                   ") AS " + SqlIdentifier((*columns)[i].name);
         }
         names += "}";
         std::string options = ", columns=" + names + ", header=false, auto_detect=false, null_padding=true" +
@@ -272,15 +263,15 @@ Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPar
       } else if (*format == TableFormat::kParquet) {
         for (size_t i = 0; i < columns->size(); ++i) {
           projection += (i > 0 ? ", " : "");
-          projection += "TRY_CAST(" + Quoted((*columns)[i].name) + " AS " + (*columns)[i].duck_type + ") AS " +
-                        Quoted((*columns)[i].name);
+          projection += "TRY_CAST(" + SqlIdentifier((*columns)[i].name) + " AS " + (*columns)[i].duck_type + ") AS " +
+                        SqlIdentifier((*columns)[i].name);
         }
         source = "read_parquet(" + FileList(files) + ", union_by_name=true)";
       } else {
         std::string spec = "{";
         for (size_t i = 0; i < columns->size(); ++i) {
           spec += (i > 0 ? ", " : "") + SqlString((*columns)[i].name) + ": " + SqlString((*columns)[i].duck_type);
-          projection += (i > 0 ? ", " : "") + Quoted((*columns)[i].name);
+          projection += (i > 0 ? ", " : "") + SqlIdentifier((*columns)[i].name);
         }
         spec += "}";
         source = "read_json(" + FileList(files) + ", format='newline_delimited', columns=" + spec +
@@ -293,10 +284,10 @@ Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPar
     // No file: an empty relation of the table's shape.
     std::string projection;
     for (size_t i = 0; i < columns->size(); ++i) {
-      projection +=
-          (i > 0 ? ", " : "") + std::string("NULL::") + (*columns)[i].duck_type + " AS " + Quoted((*columns)[i].name);
+      projection += (i > 0 ? ", " : "") + std::string("NULL::") + (*columns)[i].duck_type + " AS " +
+                    SqlIdentifier((*columns)[i].name);
     }
-    for (const auto& k : *keys) projection += ", NULL::" + k.duck_type + " AS " + Quoted(k.name);
+    for (const auto& k : *keys) projection += ", NULL::" + k.duck_type + " AS " + SqlIdentifier(k.name);
     return "SELECT " + projection + " WHERE false";
   }
   std::string out;

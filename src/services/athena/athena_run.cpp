@@ -37,15 +37,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Quoted(std::string_view name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
 // "line L:C: " of a byte offset, as Trino prefixes its errors (1-based line and column).
 std::string LineColumn(std::string_view sql, size_t offset) {
   int line = 1;
@@ -264,7 +255,7 @@ Result<PreparedQuery> PrepareQuery(QueryEnv& env, sql::Session& session, const s
         k += 2;
       }
       std::string replacement = view;
-      if (!at.aliased) replacement += " AS " + Quoted((*refs)[i].table);
+      if (!at.aliased) replacement += " AS " + sql::SqlIdentifier((*refs)[i].table);
       edits.emplace_back(at.offset, std::make_pair(end, replacement));
     }
   }
@@ -365,7 +356,7 @@ Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, const std::stri
     copy = "COPY (" + select_sql + ") TO " + sql::SqlString((scratch.dir / "part").string()) + " (" + options + ")";
   } else {
     std::string by;
-    for (const auto& c : partition_columns) by += (by.empty() ? "" : ", ") + Quoted(c);
+    for (const auto& c : partition_columns) by += (by.empty() ? "" : ", ") + sql::SqlIdentifier(c);
     copy = "COPY (" + select_sql + ") TO " + sql::SqlString((scratch.dir / "out").string()) + " (" + options +
            ", PARTITION_BY (" + by + "), FILENAME_PATTERN 'part_{i}')";
   }
@@ -498,7 +489,7 @@ std::string CoercedSelect(const std::string& query_sql,
     } else if (auto it = std::find(named.begin(), named.end(), name); it != named.end()) {
       value = "#" + std::to_string(it - named.begin() + 1);
     }
-    out += (i > 0 ? ", " : "") + std::string("CAST(") + value + " AS " + type + ") AS " + Quoted(name);
+    out += (i > 0 ? ", " : "") + std::string("CAST(") + value + " AS " + type + ") AS " + sql::SqlIdentifier(name);
   }
   return out + " FROM (" + query_sql + "\n) AS xacct_source";
 }
@@ -688,8 +679,8 @@ Result<Outcome> RunCreateTableAs(QueryEnv& env, const sql::CreateTableAs& ctas) 
     json::object col{{"Name", sql::ToLower(c.name)}, {"Type", type}};
     (key ? keys : columns).push_back(std::move(col));
   }
-  for (const auto& c : columns) reorder += Quoted(StringField(c.as_object(), "Name")) + ", ";
-  for (const auto& k : partitioned_by) reorder += Quoted(k) + ", ";
+  for (const auto& c : columns) reorder += sql::SqlIdentifier(StringField(c.as_object(), "Name")) + ", ";
+  for (const auto& k : partitioned_by) reorder += sql::SqlIdentifier(k) + ", ";
   reorder.resize(reorder.size() - 2);
   reorder += " FROM (" + prepared->sql + "\n) AS xacct_source";
   json::object serde_info{{"SerializationLibrary", serde}};
