@@ -109,6 +109,33 @@ Result<std::unique_ptr<BlobWriter>> BlobStore::Create() {
       new BlobWriter(temp, root_ / id.substr(0, 2), id, fd, durability_ == Durability::kFull));
 }
 
+Result<std::string> BlobStore::Adopt(const fs::path& file) {
+  const bool sync = durability_ == Durability::kFull;
+  if (sync) {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return IoError("open " + file.string());
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) return IoError("fsync " + file.string());
+  }
+  const std::string id = NewBlobId();
+  const fs::path final_dir = root_ / id.substr(0, 2);
+  std::error_code ec;
+  const bool created = fs::create_directories(final_dir, ec);
+  if (ec) return AwsError::Server("InternalFailure", "blob store: " + ec.message());
+  if (created && sync) {
+    if (auto s = SyncDirectory(root_); !s) return s.error();
+  }
+  if (std::rename(file.c_str(), (final_dir / id).c_str()) != 0) {
+    if (errno == EXDEV) return AwsError::Server("CrossDevice", "blob store: " + file.string() + " is elsewhere");
+    return IoError("rename " + file.string());
+  }
+  if (sync) {
+    if (auto s = SyncDirectory(final_dir); !s) return s.error();
+  }
+  return id;
+}
+
 Result<std::string> BlobStore::Read(std::string_view id, uint64_t offset, uint64_t length) const {
   const auto path = PathOf(id);
   if (!path) return AwsError::Client("NotFound", "no blob " + std::string(id), 404);
@@ -158,7 +185,7 @@ Result<size_t> BlobStore::Sweep(const std::function<bool(std::string_view)>& ref
   size_t removed = 0;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(root_ / "tmp", ec)) {
-    fs::remove(entry.path(), ec);
+    fs::remove_all(entry.path(), ec);  // a writer's file, or a scratch directory a query left (Adopt)
     ++removed;
   }
   for (const auto& dir : fs::directory_iterator(root_, ec)) {

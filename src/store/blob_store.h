@@ -52,6 +52,12 @@ class BlobStore {
                                                  Durability durability = Durability::kFull);
 
   Result<std::unique_ptr<BlobWriter>> Create();
+  //! Makes a finished file a blob by renaming it into place (no copy): with kFull the file is fsync'd first
+  //! and the directory after, as Commit does. The file is gone on success. Fails with "CrossDevice" (and
+  //! leaves the file) when it is on another file system than the store, so the caller can copy instead.
+  Result<std::string> Adopt(const std::filesystem::path& file);
+  //! The store's directory for temporary files (on its file system: what is finished there can be adopted).
+  std::filesystem::path temp_dir() const { return root_ / "tmp"; }
   //! Reads `length` bytes from `offset` (to the end when length is npos); NotFound for an unknown id.
   Result<std::string> Read(std::string_view id, uint64_t offset = 0, uint64_t length = UINT64_MAX) const;
   Result<uint64_t> Size(std::string_view id) const;

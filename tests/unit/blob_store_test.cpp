@@ -53,6 +53,17 @@ TEST_F(BlobStoreTest, AnUncommittedWriterLeavesNothing) {
   EXPECT_TRUE(fs::is_empty(dir_ / "blobs" / "tmp"));
 }
 
+TEST_F(BlobStoreTest, AFinishedFileIsAdoptedByRenameWithoutACopy) {
+  const fs::path file = blobs_->temp_dir() / "scratch-output";
+  std::ofstream(file, std::ios::binary) << "written by the engine";
+  auto id = blobs_->Adopt(file);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_EQ(*blobs_->Read(*id), "written by the engine");
+  auto missing = blobs_->Adopt(blobs_->temp_dir() / "no-such-file");
+  EXPECT_FALSE(missing.ok());
+}
+
 TEST_F(BlobStoreTest, IdsFromClientsNeverReachTheFileSystem) {
   for (const char* hostile : {"../meta.db", "..", "/etc/passwd", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", ""}) {
     EXPECT_FALSE(blobs_->PathOf(hostile).has_value()) << hostile;

@@ -85,6 +85,29 @@ TEST_F(ObjectClientTest, OwnerWritesListsAndReadsInPlace) {
   EXPECT_EQ(got->path, (*listed)[0].path);
 }
 
+TEST_F(ObjectClientTest, AMovedFileBecomesTheBlobAndCarriesTheSameEtag) {
+  ObjectClient client(*s3_);
+  auto copied =
+      client.PutFile(Root("111111111111"), info_, "data", "copy.csv", WriteFile("id,amount\n1,10\n"), "text/csv");
+  ASSERT_TRUE(copied.ok()) << copied.error().message;
+  const auto scratch = blobs_->temp_dir() / "part";
+  std::ofstream(scratch, std::ios::binary) << "id,amount\n1,10\n";
+  auto moved = client.PutFile(Root("111111111111"), info_, "data", "moved.csv", scratch, "text/csv", nullptr,
+                              /*move=*/true);
+  ASSERT_TRUE(moved.ok()) << moved.error().message;
+  EXPECT_FALSE(std::filesystem::exists(scratch));
+  EXPECT_EQ(moved->etag, copied->etag);
+  EXPECT_EQ(moved->size, 15U);
+  std::ifstream in(moved->path, std::ios::binary);
+  EXPECT_EQ(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), "id,amount\n1,10\n");
+  // A denied move leaves the file where it was.
+  const auto kept = blobs_->temp_dir() / "denied";
+  std::ofstream(kept, std::ios::binary) << "w";
+  auto denied = client.PutFile(Root("222222222222"), info_, "data", "k2", kept, "text/plain", nullptr, true);
+  ASSERT_FALSE(denied.ok());
+  EXPECT_TRUE(std::filesystem::exists(kept));
+}
+
 TEST_F(ObjectClientTest, AnotherAccountNeedsTheBucketPolicy) {
   ObjectClient client(*s3_);
   ASSERT_TRUE(client.PutFile(Root("111111111111"), info_, "data", "k", WriteFile("v"), "text/plain").ok());

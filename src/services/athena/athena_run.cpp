@@ -314,8 +314,9 @@ std::string TrinoQueryId() {
 // A private scratch directory for a query's files, removed with it.
 struct Scratch {
   fs::path dir;
-  explicit Scratch(const std::string& id) {
-    dir = fs::temp_directory_path() / ("xacct-query-" + id);
+  // Under the blob store's own temp directory, so that finished files are renamed into the store, not copied.
+  Scratch(const fs::path& base, const std::string& id) {
+    dir = base / ("xacct-query-" + id);
     std::error_code ec;
     fs::remove_all(dir, ec);
     fs::create_directories(dir, ec);
@@ -346,7 +347,7 @@ void DiscardAll(QueryEnv& env, const Written& w) {
 Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, const std::string& select_sql,
                            const sql::WriteFormat& format, const std::string& location,
                            const std::vector<std::string>& partition_columns) {
-  Scratch scratch(env.query_id);
+  Scratch scratch(env.backends.s3->blobs().temp_dir(), env.query_id);
   std::string extension;
   const std::string options = sql::CopyOptions(format, &extension);
   const std::string file_prefix = TrinoQueryId() + "_";
@@ -387,7 +388,8 @@ Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, const std::stri
   for (const auto& [dir, path] : files) {
     const std::string key = where->key + dir + file_prefix + NewUuid() + extension;
     auto stored =
-        objects.PutFile(env.caller, env.via, where->bucket, key, path, "application/octet-stream", &env.explanation);
+        objects.PutFile(env.caller, env.via, where->bucket, key, path, "application/octet-stream", &env.explanation,
+                        /*move=*/true);
     if (!stored) {
       DiscardAll(env, out);
       return S3Failure(stored.error(), env, S3Uri(where->bucket, key));
@@ -418,7 +420,7 @@ Status WriteManifest(QueryEnv& env, const Written& written, Outcome& out) {
   if (env.output_location.empty()) return Ok{};
   auto where = ParseS3Location(WithSlash(env.output_location));
   if (!where) return where.error();
-  Scratch scratch(env.query_id + "-manifest");
+  Scratch scratch(env.backends.s3->blobs().temp_dir(), env.query_id + "-manifest");
   const fs::path file = scratch.dir / "manifest.csv";
   {
     std::ofstream f(file, std::ios::binary);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <fstream>
+#include <memory>
 
 #include "services/s3/object_common.h"
 #include "services/s3/s3_permissions.h"
@@ -86,7 +87,7 @@ Result<ObjectInfo> ObjectClient::Get(const identity::Principal& caller, authz::R
 Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, authz::RequestInfo& info,
                                          std::string_view bucket, std::string_view key,
                                          const std::filesystem::path& file, std::string_view content_type,
-                                         std::string* explanation) {
+                                         std::string* explanation, bool move) {
   Internal in(caller, "PUT", bucket, key);
   in.http.headers.emplace_back("Content-Type", std::string(content_type));
   Call c{s3_, in.req, in.who, info, "PutObject", {}, {}, {}, {}, {}};
@@ -96,36 +97,61 @@ Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, auth
   auto allowed = PreauthorizeUpload(c);
   if (explanation != nullptr) *explanation = c.explanation;
   if (!allowed) return allowed.error();
-  // The bytes: MD5 for the ETag, CRC64NVME as S3 adds it, into a durable blob.
-  std::ifstream source(file, std::ios::binary);
-  if (!source) return AwsError::Server("InternalError", "cannot read " + file.string());
-  auto writer = s3_.blobs().Create();
-  if (!writer) return writer.error();
+  // The bytes: MD5 for the ETag, CRC64NVME as S3 adds it, into a durable blob: the file itself when it may be
+  // moved (renamed into place, then hashed where it lies), else a copy written as the bytes are hashed.
   auth::PayloadChecksum crc(auth::ChecksumAlgorithm::kCrc64Nvme);
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> md5(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_DigestInit_ex(md5.get(), EVP_md5(), nullptr);
+  std::string blob_id;
+  std::filesystem::path source_path = file;
+  if (move) {
+    auto adopted = s3_.blobs().Adopt(file);
+    if (adopted) {
+      blob_id = *adopted;
+      source_path = *s3_.blobs().PathOf(blob_id);
+    } else if (adopted.error().code != "CrossDevice") {
+      return adopted.error();
+    }
+  }
+  std::ifstream source(source_path, std::ios::binary);
+  if (!source) {
+    if (!blob_id.empty()) (void)s3_.blobs().Remove(blob_id);
+    return AwsError::Server("InternalError", "cannot read " + source_path.string());
+  }
+  std::unique_ptr<store::BlobWriter> writer;
+  if (blob_id.empty()) {
+    auto created = s3_.blobs().Create();
+    if (!created) return created.error();
+    writer = std::move(*created);
+  }
   std::vector<char> buffer(1 << 20);
-  EVP_MD_CTX* md5 = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(md5, EVP_md5(), nullptr);
+  uint64_t size = 0;
   while (source) {
     source.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = static_cast<size_t>(source.gcount());
     if (n == 0) break;
     const std::string_view piece(buffer.data(), n);
-    EVP_DigestUpdate(md5, piece.data(), piece.size());
+    EVP_DigestUpdate(md5.get(), piece.data(), piece.size());
     crc.Update(piece);
-    if (auto s = (*writer)->Append(piece); !s) {
-      EVP_MD_CTX_free(md5);
-      return s.error();
+    size += n;
+    if (writer) {
+      if (auto s = writer->Append(piece); !s) return s.error();
     }
+  }
+  if (source.bad()) {
+    if (!blob_id.empty()) (void)s3_.blobs().Remove(blob_id);
+    return AwsError::Server("InternalError", "cannot read " + source_path.string());
   }
   unsigned char digest[16];
   unsigned int digest_len = 0;
-  EVP_DigestFinal_ex(md5, digest, &digest_len);
-  EVP_MD_CTX_free(md5);
-  const uint64_t size = (*writer)->size();
-  auto blob = (*writer)->Commit();
-  if (!blob) return blob.error();
+  EVP_DigestFinal_ex(md5.get(), digest, &digest_len);
+  if (writer) {
+    auto committed = writer->Commit();
+    if (!committed) return committed.error();
+    blob_id = *committed;
+  }
   UploadedBody up;
-  up.blob_id = *blob;
+  up.blob_id = blob_id;
   up.size = size;
   up.md5_hex = HexOf(std::string_view(reinterpret_cast<char*>(digest), digest_len));
   up.checksums[auth::ChecksumAlgorithm::kCrc64Nvme] = crc.Base64Digest();
@@ -136,11 +162,11 @@ Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, auth
   v.key = std::string(key);
   v.size = size;
   v.etag = "\"" + up.md5_hex + "\"";
-  v.blob_id = *blob;
+  v.blob_id = blob_id;
   v.meta = json::serialize(meta);
   auto stored = StoreVersion(c, std::move(v), false);
   if (!stored) {
-    (void)s3_.blobs().Remove(*blob);
+    (void)s3_.blobs().Remove(blob_id);
     return stored.error();
   }
   return InfoOf(s3_, *stored);

@@ -36,10 +36,12 @@ class ObjectClient {
   //! One object (s3:GetObject on it); NoSuchKey only for a caller allowed to list, as GetObject answers.
   Result<ObjectInfo> Get(const identity::Principal& caller, authz::RequestInfo& info, std::string_view bucket,
                          std::string_view key, std::string* explanation = nullptr);
-  //! Stores the file's bytes as bucket/key (s3:PutObject on it), durably, as PutObject would.
+  //! Stores the file's bytes as bucket/key (s3:PutObject on it), durably, as PutObject would. With `move`
+  //! the file itself becomes the object's blob (renamed into the blob store, no copy; it is gone afterwards)
+  //! when it lies on the store's file system (BlobStore::temp_dir() does); it is copied otherwise.
   Result<ObjectInfo> PutFile(const identity::Principal& caller, authz::RequestInfo& info, std::string_view bucket,
                              std::string_view key, const std::filesystem::path& file, std::string_view content_type,
-                             std::string* explanation = nullptr);
+                             std::string* explanation = nullptr, bool move = false);
   //! Removes a version this client stored (a write a failed query leaves behind: Athena would leave it,
   //! xacct cleans up). Internal housekeeping, not an S3 call: nothing is authorized.
   Status Discard(const ObjectInfo& object);
