@@ -1,0 +1,97 @@
+#include "asl/clock.h"
+
+#include <chrono>
+#include <thread>
+
+namespace xacct::asl {
+
+void Cancellation::Cancel(std::string reason) {
+  std::vector<std::function<void()>> callbacks;
+  {
+    std::lock_guard lock(mu_);
+    if (cancelled_) return;
+    cancelled_ = true;
+    reason_ = std::move(reason);
+    callbacks.swap(callbacks_);
+  }
+  for (auto& callback : callbacks) callback();
+}
+
+bool Cancellation::cancelled() const {
+  std::lock_guard lock(mu_);
+  return cancelled_;
+}
+
+std::string Cancellation::reason() const {
+  std::lock_guard lock(mu_);
+  return reason_;
+}
+
+void Cancellation::OnCancel(std::function<void()> callback) {
+  {
+    std::lock_guard lock(mu_);
+    if (!cancelled_) {
+      callbacks_.push_back(std::move(callback));
+      return;
+    }
+  }
+  callback();
+}
+
+int64_t SystemClock::NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool SystemClock::WaitUntil(int64_t deadline_ms, Cancellation& stop) {
+  // The wait is woken by the cancellation's callback; a shared state outlives this frame because the
+  // callback may run after we return (Cancellation keeps callbacks until it fires).
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool woken = false;
+  };
+  auto waiter = std::make_shared<Waiter>();
+  stop.OnCancel([waiter] {
+    std::lock_guard lock(waiter->mu);
+    waiter->woken = true;
+    waiter->cv.notify_all();
+  });
+  std::unique_lock lock(waiter->mu);
+  while (!waiter->woken) {
+    const int64_t now = NowMillis();
+    if (now >= deadline_ms) return true;
+    waiter->cv.wait_for(lock, std::chrono::milliseconds(deadline_ms - now));
+  }
+  return false;
+}
+
+int64_t ManualClock::NowMillis() {
+  std::lock_guard lock(mu_);
+  return now_;
+}
+
+bool ManualClock::WaitUntil(int64_t deadline_ms, Cancellation& stop) {
+  if (stop.cancelled()) return false;
+  if (auto_advance_) {
+    std::lock_guard lock(mu_);
+    if (deadline_ms > now_) now_ = deadline_ms;
+    return true;
+  }
+  // Registered before taking the lock: a cancellation that has already fired runs the callback at once.
+  stop.OnCancel([this] {
+    std::lock_guard inner(mu_);
+    cv_.notify_all();
+  });
+  std::unique_lock lock(mu_);
+  cv_.wait(lock, [&] { return now_ >= deadline_ms || stop.cancelled(); });
+  return !stop.cancelled();
+}
+
+void ManualClock::Advance(int64_t ms) {
+  std::lock_guard lock(mu_);
+  now_ += ms;
+  cv_.notify_all();
+}
+
+}  // namespace xacct::asl

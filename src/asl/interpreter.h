@@ -1,0 +1,140 @@
+// Runs a state machine definition (the Amazon States Language specification; Step Functions Developer
+// Guide for what the language leaves open: history events, error names, limits). The interpreter knows no
+// AWS service: a Task calls Integrations, which services/states implements. It reports every step as the
+// history events GetExecutionHistory returns, and checkpoints each top-level transition so that an
+// execution can resume after a restart.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asl/clock.h"
+#include "common/json.h"
+#include "common/result.h"
+
+namespace xacct::asl {
+
+struct Definition;  // definition.h: the parsed, validated state machine
+
+//! One problem ValidateStateMachineDefinition reports; CreateStateMachine refuses with InvalidDefinition
+//! when any has severity ERROR.
+struct Diagnostic {
+  std::string severity;  //!< "ERROR" or "WARNING"
+  std::string code;      //!< "SCHEMA_VALIDATION_FAILED", "MISSING_TRANSITION_TARGET", "UNREACHABLE_STATE", ...
+  std::string message;   //!< AWS's words, e.g. "Missing 'Next' target: Foo"
+  std::string location;  //!< "/States/Bar/Next"
+};
+
+struct ValidateOptions {
+  bool express = false;  //!< EXPRESS: no .sync / .waitForTaskToken integrations
+};
+
+struct Validation {
+  std::shared_ptr<const Definition> definition;  //!< null when any ERROR diagnostic
+  std::vector<Diagnostic> diagnostics;
+};
+
+//! Parses and validates a definition's JSON text.
+Validation Validate(std::string_view text, const ValidateOptions& options = {});
+
+//! The InvalidDefinition message CreateStateMachine/UpdateStateMachine answer for these diagnostics, in
+//! AWS's form: "Invalid State Machine Definition: 'CODE: message at location'" (several joined by ", ").
+std::string InvalidDefinitionMessage(const std::vector<Diagnostic>& diagnostics);
+
+//! One GetExecutionHistory event; `details` goes on the wire under `details_key`.
+struct HistoryEvent {
+  int64_t id = 0;
+  int64_t previous_event_id = 0;
+  int64_t timestamp_ms = 0;
+  std::string type;         //!< "TaskStateEntered"
+  std::string details_key;  //!< "stateEnteredEventDetails"; empty for events without details
+  json::object details;
+};
+
+//! Where the interpreter reports progress. Called from the execution's threads (serialized by the
+//! interpreter: never concurrently).
+class ExecutionSink {
+ public:
+  virtual ~ExecutionSink() = default;
+  virtual void Append(const HistoryEvent& event) = 0;
+  //! The execution is about to enter top-level state `next_state` with `input` (a resume point).
+  virtual void Checkpoint(const std::string& next_state, const json::value& input) {
+    (void)next_state;
+    (void)input;
+  }
+};
+
+//! One Task state's call, after InputPath and Parameters.
+struct TaskCall {
+  std::string resource;    //!< the Task's Resource, as written ("arn:aws:states:::athena:startQueryExecution.sync")
+  json::value parameters;  //!< the effective parameters
+  std::string state_name;
+  std::string region;                    //!< the execution's region
+  std::string task_token;                //!< `$$.Task.Token` for .waitForTaskToken resources
+  const json::value* context = nullptr;  //!< the context object
+  Cancellation* stop = nullptr;          //!< fires on StopExecution, the state's TimeoutSeconds or the execution's
+  Clock* clock = nullptr;                //!< for polling (.sync)
+  //! Reports TaskSubmitted with the output of the call that started a .sync job (before the wait).
+  std::function<void(const json::value& output)> submitted;
+};
+
+//! What Task states call. Failures are an AwsError whose `code` is the ASL error name
+//! ("Athena.InvalidRequestException", "States.TaskFailed", ...) and whose `message` is the Cause.
+class Integrations {
+ public:
+  virtual ~Integrations() = default;
+  virtual Result<json::value> Invoke(TaskCall& call) = 0;
+};
+
+//! Who and what an execution is: the context object's Execution and StateMachine fields.
+struct ExecutionInfo {
+  std::string execution_arn;
+  std::string name;
+  std::string role_arn;
+  std::string state_machine_arn;
+  std::string state_machine_name;
+  std::string region;
+  json::value input;  //!< the execution's input
+  int64_t start_ms = 0;
+  int64_t redrive_count = 0;
+  std::optional<int64_t> redrive_ms;
+};
+
+struct RunOptions {
+  std::string start_at;        //!< empty: the definition's StartAt (else resume/redrive at this top-level state)
+  json::value input;           //!< that state's input (empty: the execution's input)
+  int64_t first_event_id = 1;  //!< ids continue a persisted history when resuming
+  bool emit_started = true;    //!< ExecutionStarted (false when resuming or redriving)
+};
+
+struct Outcome {
+  enum class Status : uint8_t { kSucceeded, kFailed, kAborted, kTimedOut };
+  Status status = Status::kSucceeded;
+  json::value output;        //!< kSucceeded
+  std::string error, cause;  //!< kFailed / kTimedOut / kAborted
+  std::string failed_state;  //!< the top-level state the execution failed in (RedriveExecution restarts there)
+  json::value failed_input;  //!< that state's input
+  int64_t last_event_id = 0;
+};
+
+//! Runs an execution to its end (blocking), emitting ExecutionStarted ... ExecutionSucceeded/Failed/
+//! Aborted/TimedOut. `stop` aborts it (StopExecution: ExecutionAborted with its error and cause).
+Outcome Run(const Definition& definition, const ExecutionInfo& execution, const RunOptions& options,
+            Integrations& integrations, Clock& clock, ExecutionSink& sink, Cancellation& stop);
+
+//! TestState: one state run on its own (Developer Guide "Testing states"; API Reference TestState).
+struct TestStateOutcome {
+  std::string status;  //!< "SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"
+  json::value output;
+  std::string error, cause, next_state;
+  json::object
+      inspection_data;  //!< input, afterInputPath, afterParameters, result, afterResultSelector, afterResultPath
+};
+//! `state_definition` is one state's JSON text. Invalid definitions give InvalidDefinition (AwsError).
+Result<TestStateOutcome> TestState(std::string_view state_definition, const json::value& input,
+                                   Integrations& integrations, Clock& clock, const std::string& region);
+
+}  // namespace xacct::asl

@@ -1,0 +1,1 @@
+target_sources(xacct_services PRIVATE)
