@@ -20,9 +20,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include "services/athena/athena_store.h"
+#include "services/athena/partition_projection.h"
 #include "services/athena/query_exec.h"
 #include "services/glue/catalog_client.h"
 #include "services/s3/object_client.h"
@@ -179,11 +181,67 @@ Result<std::vector<sql::ScanFile>> FilesUnder(QueryEnv& env, const std::string& 
   return out;
 }
 
-// The partitions a query reads: every partition registered in Glue (GetPartitions, as the caller).
-Result<std::vector<sql::ScanPartition>> PartitionsOf(QueryEnv& env, const ResolvedTable& t, int64_t* scanned) {
+// The partitions of a projected table: the keys under the template's fixed prefix (listed once, as the
+// caller) that fit the template with values inside the projection; injected columns take the query's values.
+Result<std::vector<sql::ScanPartition>> ProjectedPartitions(QueryEnv& env, const Projection& projection,
+                                                            const std::string& query, int64_t* scanned) {
+  std::vector<std::vector<std::string>> injected(projection.columns().size());
+  for (size_t i = 0; i < projection.columns().size(); ++i) {
+    const auto& column = projection.columns()[i];
+    if (column.type != ColumnProjection::Type::kInjected) continue;
+    injected[i] = InjectedValues(query, column.name);
+    if (injected[i].empty()) {
+      return AwsError::Client("CONSTRAINT_VIOLATION",
+                              "CONSTRAINT_VIOLATION: For the injected projected partition column " + column.name +
+                                  ", the WHERE clause must contain only static equality conditions, and at least "
+                                  "one such condition must be present.");
+    }
+  }
+  auto where = ParseS3Location(projection.ListPrefix());
+  if (!where) return where.error();
+  s3::ObjectClient objects(*env.backends.s3);
+  auto listed = objects.List(env.caller, env.via, where->bucket, where->key, &env.explanation);
+  if (!listed) {
+    if (listed.error().code == "NoSuchBucket") {
+      return AwsError::Client("HIVE_FILESYSTEM_ERROR",
+                              "HIVE_FILESYSTEM_ERROR: The specified bucket does not exist: " + where->bucket);
+    }
+    return S3Failure(listed.error(), env, projection.ListPrefix());
+  }
+  std::map<std::vector<std::string>, std::vector<sql::ScanFile>> by_values;
+  for (const auto& o : *listed) {
+    if (!IsDataKey(o.key) || o.size == 0) continue;
+    auto values = projection.ValuesOf(S3Uri(o.bucket, o.key));
+    if (!values) continue;
+    bool wanted = true;
+    for (size_t i = 0; i < values->size() && wanted; ++i) {
+      if (!injected[i].empty()) {
+        wanted = std::find(injected[i].begin(), injected[i].end(), (*values)[i]) != injected[i].end();
+      }
+    }
+    if (!wanted) continue;
+    auto readable = objects.Get(env.caller, env.via, o.bucket, o.key, &env.explanation);
+    if (!readable) return S3Failure(readable.error(), env, S3Uri(o.bucket, o.key));
+    *scanned += static_cast<int64_t>(readable->size);
+    by_values[*values].push_back(sql::ScanFile{readable->path, readable->key, readable->size});
+  }
+  std::vector<sql::ScanPartition> out;
+  for (auto& [values, files] : by_values) out.push_back(sql::ScanPartition{values, std::move(files)});
+  return out;
+}
+
+// The partitions a query reads: every partition registered in Glue (GetPartitions, as the caller), or, for a
+// table with partition projection, the projected ones (Glue's partitions are then ignored, as Athena does).
+Result<std::vector<sql::ScanPartition>> PartitionsOf(QueryEnv& env, const ResolvedTable& t, const std::string& query,
+                                                     int64_t* scanned) {
   std::vector<sql::ScanPartition> out;
   const auto* keys = t.table.if_contains("PartitionKeys");
   const bool partitioned = keys != nullptr && keys->is_array() && !keys->as_array().empty();
+  if (partitioned) {
+    auto projection = Projection::Of(t.table, env.request.now);
+    if (!projection) return projection.error();
+    if (*projection) return ProjectedPartitions(env, **projection, query, scanned);
+  }
   if (!partitioned) {
     auto files = FilesUnder(env, LocationOf(t.table), scanned);
     if (!files) return files.error();
@@ -227,7 +285,7 @@ Result<PreparedQuery> PrepareQuery(QueryEnv& env, sql::Session& session, const s
     out.tables.push_back(std::move(*t));
   }
   for (const auto& t : out.tables) {
-    auto partitions = PartitionsOf(env, t, scanned);
+    auto partitions = PartitionsOf(env, t, *translated, scanned);
     if (!partitions) return partitions.error();
     data.push_back(std::move(*partitions));
   }

@@ -2,6 +2,7 @@ target_sources(xacct_services PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/athena_provider.cpp
   ${CMAKE_CURRENT_LIST_DIR}/athena_queries.cpp
   ${CMAKE_CURRENT_LIST_DIR}/athena_run.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/partition_projection.cpp
   ${CMAKE_CURRENT_LIST_DIR}/athena_ddl.cpp
   ${CMAKE_CURRENT_LIST_DIR}/athena_params.cpp
   ${CMAKE_CURRENT_LIST_DIR}/query_runner.cpp
