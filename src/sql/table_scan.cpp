@@ -200,7 +200,23 @@ Result<std::vector<std::pair<std::string, std::string>>> TableColumns(const json
   return out;
 }
 
-Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPartition>& partitions) {
+// Types DuckDB's CSV reader parses as TRY_CAST from VARCHAR would (scalars only).
+bool TypedReadable(std::string_view duck_type) {
+  static constexpr std::string_view kScalars[] = {"BIGINT", "INTEGER", "SMALLINT", "TINYINT", "DOUBLE",
+                                                  "FLOAT",  "VARCHAR", "BOOLEAN",  "DATE"};
+  for (auto t : kScalars) {
+    if (duck_type == t) return true;
+  }
+  return duck_type.starts_with("DECIMAL(");
+}
+
+bool IsTypedScanFailure(std::string_view message) {
+  return message.find("Could not convert") != std::string_view::npos ||
+         message.find("CSV Error") != std::string_view::npos ||
+         message.find("Conversion Error") != std::string_view::npos;
+}
+
+Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPartition>& partitions, bool typed) {
   auto format = FormatOf(table);
   if (!format) return format.error();
   const auto& sd = *Object(table, "StorageDescriptor");
@@ -233,14 +249,18 @@ Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPar
       std::string source;
       if (*format == TableFormat::kText || *format == TableFormat::kOpenCsv) {
         const bool open_csv = *format == TableFormat::kOpenCsv;
+        const bool read_typed = typed && std::all_of(columns->begin(), columns->end(),
+                                                     [](const auto& c) { return TypedReadable(c.duck_type); });
         std::string names = "{";
         for (size_t i = 0; i < columns->size(); ++i) {
-          names += (i > 0 ? ", " : "") + SqlString("c" + std::to_string(i)) + ": 'VARCHAR'";
+          const std::string& type = (*columns)[i].duck_type;
+          names += (i > 0 ? ", " : "") + SqlString("c" + std::to_string(i)) + ": " +
+                   SqlString(read_typed ? type : "VARCHAR");
           const std::string raw = "c" + std::to_string(i);
           projection += (i > 0 ? ", " : "");
-          projection += (*columns)[i].duck_type == "VARCHAR" ? raw + " AS " + SqlIdentifier((*columns)[i].name)
-                                                             : "TRY_CAST(" + raw + " AS " + (*columns)[i].duck_type +
-                                                                   ") AS " + SqlIdentifier((*columns)[i].name);
+          projection += type == "VARCHAR" || read_typed
+                            ? raw + " AS " + SqlIdentifier((*columns)[i].name)
+                            : "TRY_CAST(" + raw + " AS " + type + ") AS " + SqlIdentifier((*columns)[i].name);
         }
         names += "}";
         std::string options = ", columns=" + names + ", header=false, auto_detect=false, null_padding=true" +

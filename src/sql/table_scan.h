@@ -42,7 +42,14 @@ Result<TableFormat> FormatOf(const json::object& table);
 
 //! The SELECT reading `partitions` of Glue table `table` (GetTable's Table) with its columns, then its
 //! partition keys, named and typed as the table declares them.
-Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPartition>& partitions);
+//! With `typed`, delimited text whose columns all have scalar types is read by DuckDB's typed CSV reader (no
+//! VARCHAR + TRY_CAST): faster, but a value that does not parse fails the query instead of becoming NULL, so
+//! the caller runs it again with the Hive-faithful scan when that happens (IsTypedScanFailure).
+Result<std::string> ScanSql(const json::object& table, const std::vector<ScanPartition>& partitions,
+                            bool typed = false);
+
+//! True for the error a typed scan gives on a value its column's type does not parse.
+bool IsTypedScanFailure(std::string_view message);
 
 //! The (name, DuckDB type) of every column then every partition key.
 Result<std::vector<std::pair<std::string, std::string>>> TableColumns(const json::object& table);

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 
@@ -268,7 +269,24 @@ Result<std::vector<sql::ScanPartition>> PartitionsOf(QueryEnv& env, const Resolv
 struct PreparedQuery {
   std::string sql;                    //!< DuckDB's text: Trino functions translated, tables rewritten
   std::vector<ResolvedTable> tables;  //!< in order of first mention
+  //! The views as Hive reads them (VARCHAR + TRY_CAST), for when a typed scan meets a value it cannot parse.
+  std::vector<std::string> hive_views;
 };
+
+// Runs `run` over the prepared query's views; when a typed scan failed on a value, once more over the
+// Hive-faithful views (where such a value is NULL). `undo` clears what the failed attempt left.
+template <typename Run>
+auto WithHiveFallback(sql::Session& session, PreparedQuery& prepared, Run run, const std::function<void()>& undo = {})
+    -> decltype(run()) {
+  auto result = run();
+  if (result || prepared.hive_views.empty() || !sql::IsTypedScanFailure(result.error().message)) return result;
+  for (const auto& view : prepared.hive_views) {
+    if (auto s = session.Exec(view); !s) return s.error();
+  }
+  prepared.hive_views.clear();
+  if (undo) undo();
+  return run();
+}
 
 Result<PreparedQuery> PrepareQuery(QueryEnv& env, sql::Session& session, const std::string& query, int64_t* scanned) {
   auto translated = sql::TranslateTrinoSql(query);
@@ -294,8 +312,11 @@ Result<PreparedQuery> PrepareQuery(QueryEnv& env, sql::Session& session, const s
   const auto tokens = sql::Tokenize(*translated, sql::Dialect::kTrino);
   for (size_t i = 0; i < out.tables.size(); ++i) {
     const std::string view = "xacct_t" + std::to_string(i);
-    auto scan = sql::ScanSql(out.tables[i].table, data[i]);
+    auto scan = sql::ScanSql(out.tables[i].table, data[i], /*typed=*/true);
     if (!scan) return scan.error();
+    auto hive = sql::ScanSql(out.tables[i].table, data[i]);
+    if (!hive) return hive.error();
+    if (*hive != *scan) out.hive_views.push_back("CREATE OR REPLACE TEMP VIEW " + view + " AS " + *hive);
     if (auto s = session.Exec("CREATE TEMP VIEW " + view + " AS " + *scan); !s) return s.error();
     for (const auto& at : (*refs)[i].locations) {
       // The qualified name starting at this offset: name (. name)*
@@ -345,7 +366,7 @@ Result<Outcome> RunSelect(QueryEnv& env, const std::string& query) {
   if (!session) return session.error();
   auto prepared = PrepareQuery(env, **session, query, &out.data_scanned_bytes);
   if (!prepared) return prepared.error();
-  auto rows = (*session)->Query(prepared->sql);
+  auto rows = WithHiveFallback(**session, *prepared, [&] { return (*session)->Query(prepared->sql); });
   if (!rows) return EngineFailure(rows.error());
   if (auto s = env.engine->NameColumnsAsTrino(prepared->sql, &*rows); !s) return s.error();
   out.rows = std::move(*rows);
@@ -402,7 +423,7 @@ void DiscardAll(QueryEnv& env, const Written& w) {
 // Runs `select_sql` (already prepared) into files of `format` under `location`: one file, or Hive partition
 // directories for `partition_columns` (the last columns of the select). Files are named as Athena names them:
 // <trino query id>_<uuid><extension>.
-Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, const std::string& select_sql,
+Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, PreparedQuery& prepared, const std::string& select_sql,
                            const sql::WriteFormat& format, const std::string& location,
                            const std::vector<std::string>& partition_columns) {
   Scratch scratch(env.backends.s3->blobs().temp_dir(), env.query_id);
@@ -419,7 +440,13 @@ Result<Written> WriteQuery(QueryEnv& env, sql::Session& session, const std::stri
     copy = "COPY (" + select_sql + ") TO " + sql::SqlString((scratch.dir / "out").string()) + " (" + options +
            ", PARTITION_BY (" + by + "), FILENAME_PATTERN 'part_{i}')";
   }
-  auto counted = session.Query(copy);
+  auto counted = WithHiveFallback(
+      session, prepared, [&] { return session.Query(copy); },
+      [&] {
+        std::error_code ec;
+        fs::remove_all(scratch.dir / "part", ec);
+        fs::remove_all(scratch.dir / "out", ec);
+      });
   if (!counted) return EngineFailure(counted.error());
   if (!counted->rows.empty() && counted->rows[0].size() == 1 && counted->rows[0][0]) {
     out.rows = std::stoll(*counted->rows[0][0]);
@@ -605,7 +632,7 @@ Result<Outcome> RunInsert(QueryEnv& env, const sql::InsertInto& insert) {
   std::vector<std::string> named;
   for (const auto& c : insert.columns) named.push_back(sql::ToLower(c));
   const std::string select = CoercedSelect(prepared->sql, *columns, named);
-  auto written = WriteQuery(env, **session, select, *format, location, PartitionKeyNames(target->table));
+  auto written = WriteQuery(env, **session, *prepared, select, *format, location, PartitionKeyNames(target->table));
   if (!written) return written.error();
   if (auto s = RegisterPartitions(env, *target, location, written->partitions); !s) {
     DiscardAll(env, *written);
@@ -763,7 +790,7 @@ Result<Outcome> RunCreateTableAs(QueryEnv& env, const sql::CreateTableAs& ctas) 
       {"PartitionKeys", keys}};
   Written written;
   if (ctas.with_data) {
-    auto w = WriteQuery(env, **session, reorder, *format, location, partitioned_by);
+    auto w = WriteQuery(env, **session, *prepared, reorder, *format, location, partitioned_by);
     if (!w) return w.error();
     written = std::move(*w);
   }
@@ -802,7 +829,7 @@ Result<Outcome> RunUnload(QueryEnv& env, const sql::Unload& unload) {
   if (!session) return session.error();
   auto prepared = PrepareQuery(env, **session, unload.query_sql, &out.data_scanned_bytes);
   if (!prepared) return prepared.error();
-  auto written = WriteQuery(env, **session, prepared->sql, *format, unload.location, partitioned_by);
+  auto written = WriteQuery(env, **session, *prepared, prepared->sql, *format, unload.location, partitioned_by);
   if (!written) return written.error();
   if (auto s = WriteManifest(env, *written, out); !s) return s.error();
   out.update_count = written->rows;
