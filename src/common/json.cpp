@@ -98,4 +98,18 @@ std::string PrettyJson(const json::value& v, int indent) {
   return out;
 }
 
+std::vector<std::string> JsonStrings(const json::value* v) {
+  std::vector<std::string> out;
+  if (v != nullptr && v->is_array()) {
+    for (const auto& x : v->as_array()) out.emplace_back(JsonString(x));
+  }
+  return out;
+}
+
+json::array JsonArrayOf(const std::vector<std::string>& values) {
+  json::array a;
+  for (const auto& v : values) a.emplace_back(v);
+  return a;
+}
+
 }  // namespace xacct

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -24,6 +25,12 @@ std::string StringField(const json::object& o, std::string_view key);
 
 //! The string of a JSON value when it is a string, else an empty view.
 std::string_view JsonString(const json::value& v);
+
+//! The strings of a JSON array (a non-string element gives ""); empty when `v` is null or not an array.
+std::vector<std::string> JsonStrings(const json::value* v);
+
+//! A JSON array of strings.
+json::array JsonArrayOf(const std::vector<std::string>& values);
 
 }  // namespace xacct
 

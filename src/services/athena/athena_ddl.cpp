@@ -166,18 +166,10 @@ std::string LocationOf(const json::object& table_or_partition) {
 }
 
 std::vector<std::string> ValuesOf(const json::object& partition) {
-  std::vector<std::string> out;
-  if (const auto* v = partition.if_contains("Values"); v != nullptr && v->is_array()) {
-    for (const auto& x : v->as_array()) out.emplace_back(JsonString(x));
-  }
-  return out;
+  return JsonStrings(partition.if_contains("Values"));
 }
 
-json::array ToArray(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& v : values) a.emplace_back(v);
-  return a;
-}
+json::array ToArray(const std::vector<std::string>& values) { return JsonArrayOf(values); }
 
 Result<std::vector<std::string>> FullValues(const sql::Properties& spec, const json::array& keys) {
   auto values = sql::PartitionSpecValues(spec, keys, true);

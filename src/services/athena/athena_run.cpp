@@ -254,9 +254,7 @@ Result<std::vector<sql::ScanPartition>> PartitionsOf(QueryEnv& env, const Resolv
   if (!partitions) return GlueFailure(partitions.error(), env);
   for (const auto& p : *partitions) {
     sql::ScanPartition scan;
-    if (const auto* values = p.if_contains("Values"); values != nullptr && values->is_array()) {
-      for (const auto& v : values->as_array()) scan.values.emplace_back(JsonString(v));
-    }
+    scan.values = JsonStrings(p.if_contains("Values"));
     auto files = FilesUnder(env, LocationOf(p), scanned);
     if (!files) return files.error();
     scan.files = std::move(*files);
@@ -528,13 +526,7 @@ Status RegisterPartitions(QueryEnv& env, const ResolvedTable& t, const std::stri
   auto existing = glue.GetPartitions(env.caller, env.via, t.catalog_id, t.database, t.name, {}, &env.explanation);
   if (!existing) return GlueFailure(existing.error(), env);
   std::vector<std::vector<std::string>> have;
-  for (const auto& p : *existing) {
-    std::vector<std::string> values;
-    if (const auto* v = p.if_contains("Values"); v != nullptr && v->is_array()) {
-      for (const auto& x : v->as_array()) values.emplace_back(JsonString(x));
-    }
-    have.push_back(std::move(values));
-  }
+  for (const auto& p : *existing) have.push_back(JsonStrings(p.if_contains("Values")));
   const auto& keys = t.table.at("PartitionKeys").as_array();
   json::array inputs;
   for (const auto& values : written) {

@@ -9,19 +9,9 @@ namespace xacct::services::glue {
 
 namespace {
 
-std::vector<std::string> ValuesOf(const json::value* v) {
-  std::vector<std::string> out;
-  if (v != nullptr && v->is_array()) {
-    for (const auto& x : v->as_array()) out.emplace_back(JsonString(x));
-  }
-  return out;
-}
+std::vector<std::string> ValuesOf(const json::value* v) { return JsonStrings(v); }
 
-json::array ToArray(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& v : values) a.emplace_back(v);
-  return a;
-}
+json::array ToArray(const std::vector<std::string>& values) { return JsonArrayOf(values); }
 
 std::string PartitionId(const std::string& db, const std::string& table, const std::vector<std::string>& values) {
   std::string id = TableId(db, table) + "/";
