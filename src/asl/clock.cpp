@@ -6,7 +6,7 @@
 namespace xacct::asl {
 
 void Cancellation::Cancel(std::string reason) {
-  std::vector<std::function<void()>> callbacks;
+  std::vector<std::pair<uint64_t, std::function<void()>>> callbacks;
   {
     std::lock_guard lock(mu_);
     if (cancelled_) return;
@@ -14,7 +14,7 @@ void Cancellation::Cancel(std::string reason) {
     reason_ = std::move(reason);
     callbacks.swap(callbacks_);
   }
-  for (auto& callback : callbacks) callback();
+  for (auto& [id, callback] : callbacks) callback();
 }
 
 bool Cancellation::cancelled() const {
@@ -27,15 +27,30 @@ std::string Cancellation::reason() const {
   return reason_;
 }
 
-void Cancellation::OnCancel(std::function<void()> callback) {
+void Cancellation::OnCancel(std::function<void()> callback) { (void)Subscribe(std::move(callback)); }
+
+uint64_t Cancellation::Subscribe(std::function<void()> callback) {
   {
     std::lock_guard lock(mu_);
     if (!cancelled_) {
-      callbacks_.push_back(std::move(callback));
-      return;
+      const uint64_t id = next_id_++;
+      callbacks_.emplace_back(id, std::move(callback));
+      return id;
     }
   }
   callback();
+  return 0;
+}
+
+void Cancellation::Unsubscribe(uint64_t id) {
+  if (id == 0) return;
+  std::lock_guard lock(mu_);
+  for (auto it = callbacks_.begin(); it != callbacks_.end(); ++it) {
+    if (it->first == id) {
+      callbacks_.erase(it);
+      return;
+    }
+  }
 }
 
 int64_t SystemClock::NowMillis() {
@@ -52,18 +67,27 @@ bool SystemClock::WaitUntil(int64_t deadline_ms, Cancellation& stop) {
     bool woken = false;
   };
   auto waiter = std::make_shared<Waiter>();
-  stop.OnCancel([waiter] {
+  const uint64_t subscription = stop.Subscribe([waiter] {
     std::lock_guard lock(waiter->mu);
     waiter->woken = true;
     waiter->cv.notify_all();
   });
-  std::unique_lock lock(waiter->mu);
-  while (!waiter->woken) {
-    const int64_t now = NowMillis();
-    if (now >= deadline_ms) return true;
-    waiter->cv.wait_for(lock, std::chrono::milliseconds(deadline_ms - now));
+  bool reached = false;
+  {
+    std::unique_lock lock(waiter->mu);
+    while (!waiter->woken) {
+      const int64_t now = NowMillis();
+      if (now >= deadline_ms) {
+        reached = true;
+        break;
+      }
+      waiter->cv.wait_for(lock, std::chrono::milliseconds(deadline_ms - now));
+    }
   }
-  return false;
+  // Waits that end by their deadline drop their callback: a long execution waits many times on one
+  // Cancellation, which would otherwise keep every callback until it fires.
+  stop.Unsubscribe(subscription);
+  return reached;
 }
 
 int64_t ManualClock::NowMillis() {
@@ -79,13 +103,18 @@ bool ManualClock::WaitUntil(int64_t deadline_ms, Cancellation& stop) {
     return true;
   }
   // Registered before taking the lock: a cancellation that has already fired runs the callback at once.
-  stop.OnCancel([this] {
+  const uint64_t subscription = stop.Subscribe([this] {
     std::lock_guard inner(mu_);
     cv_.notify_all();
   });
-  std::unique_lock lock(mu_);
-  cv_.wait(lock, [&] { return now_ >= deadline_ms || stop.cancelled(); });
-  return !stop.cancelled();
+  bool reached = false;
+  {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return now_ >= deadline_ms || stop.cancelled(); });
+    reached = now_ >= deadline_ms && !stop.cancelled();
+  }
+  stop.Unsubscribe(subscription);
+  return reached;
 }
 
 void ManualClock::Advance(int64_t ms) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace xacct::asl {
@@ -21,12 +22,18 @@ class Cancellation {
   std::string reason() const;
   //! Runs `callback` when this fires (at once when it has already fired).
   void OnCancel(std::function<void()> callback);
+  //! Like OnCancel, but the callback can be dropped again with Unsubscribe (a wait or a child scope that
+  //! ends before this fires must not leave its callback behind). Returns 0 when the callback ran at once.
+  uint64_t Subscribe(std::function<void()> callback);
+  //! Drops a callback registered by Subscribe that has not run yet (no-op for 0 or one that ran).
+  void Unsubscribe(uint64_t id);
 
  private:
   mutable std::mutex mu_;
   bool cancelled_ = false;
   std::string reason_;
-  std::vector<std::function<void()>> callbacks_;
+  uint64_t next_id_ = 1;
+  std::vector<std::pair<uint64_t, std::function<void()>>> callbacks_;
 };
 
 class Clock {
@@ -36,6 +43,9 @@ class Clock {
   virtual int64_t NowMillis() = 0;
   //! Blocks until NowMillis() >= deadline_ms; false when `stop` fired first.
   virtual bool WaitUntil(int64_t deadline_ms, Cancellation& stop) = 0;
+  //! True when time moves only through waits (a ManualClock with auto_advance): a background watchdog
+  //! must not wait on such a clock, since its wait would move time for everyone.
+  virtual bool IsVirtual() const { return false; }
 };
 
 //! The system clock.
@@ -54,6 +64,7 @@ class ManualClock final : public Clock {
   int64_t NowMillis() override;
   bool WaitUntil(int64_t deadline_ms, Cancellation& stop) override;
   void Advance(int64_t ms);
+  bool IsVirtual() const override { return auto_advance_; }
 
  private:
   std::mutex mu_;

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "asl/clock.h"
@@ -119,6 +121,10 @@ struct Outcome {
   json::value failed_input;  //!< that state's input
   int64_t last_event_id = 0;
 };
+
+//! The reason StopExecution fires `stop` with, so that Run reports its error and cause in ExecutionAborted
+//! (any other reason text is taken as the cause, with no error).
+std::string AbortReason(std::string_view error, std::string_view cause);
 
 //! Runs an execution to its end (blocking), emitting ExecutionStarted ... ExecutionSucceeded/Failed/
 //! Aborted/TimedOut. `stop` aborts it (StopExecution: ExecutionAborted with its error and cause).
