@@ -13,6 +13,7 @@
 #include "server/http_server.h"
 #include "services/athena/query_runner.h"
 #include "services/s3/s3.h"
+#include "services/states/execution_runner.h"
 #include "store/blob_store.h"
 #include "store/database.h"
 
@@ -107,7 +108,13 @@ int RunServe(const ServeOptions& options) {
   query_options.threads = options.query_threads;
   query_options.managed_results_dir = std::filesystem::path(options.data_dir) / "athena-results";
   services::athena::QueryRunner runner(query_options);
-  server::Gateway gateway(identities, authorizer, services::Backends{&s3, &runner});
+  // Step Functions executions: those left RUNNING by the last shutdown resume before the server answers;
+  // at shutdown they stop without an outcome (still RUNNING in the store) before Athena's pool stops.
+  services::states::ExecutionRunner executions(**db, identities, authorizer, {});
+  const services::Backends backends{&s3, &runner, &executions};
+  executions.SetBackends(backends);
+  executions.ResumeAll();
+  server::Gateway gateway(identities, authorizer, backends);
   server::ServerOptions server_options;
   server_options.bind = options.bind;
   server_options.port = options.port;
@@ -120,6 +127,7 @@ int RunServe(const ServeOptions& options) {
                   << ", " << config->accounts.size() << " accounts)" << std::endl;
       },
       [&] { (*audit)->Flush(); });
+  executions.Shutdown();
   runner.Shutdown();
   (*audit)->Flush();
   std::cout << "xacct stopped" << std::endl;

@@ -4,6 +4,7 @@
 #include "services/glue/glue_provider.h"
 #include "services/iam/iam_provider.h"
 #include "services/organizations/organizations_provider.h"
+#include "services/states/states_provider.h"
 #include "services/sts/sts_provider.h"
 
 namespace xacct::services {
@@ -11,7 +12,7 @@ namespace xacct::services {
 const std::vector<Provider>& Providers() {
   static const std::vector<Provider> providers{
       {"iam", &IamHandlers()},   {"sts", &StsHandlers()},       {"organizations", &OrganizationsHandlers()},
-      {"glue", &GlueHandlers()}, {"athena", &AthenaHandlers()},
+      {"glue", &GlueHandlers()}, {"athena", &AthenaHandlers()}, {"states", &StatesHandlers()},
   };
   return providers;
 }

@@ -21,11 +21,15 @@ class S3Service;
 namespace athena {
 class QueryRunner;
 }
+namespace states {
+class ExecutionRunner;
+}
 
 //! The stateful parts a handler may reach beyond the identity store; null where a server runs without them.
 struct Backends {
   s3::S3Service* s3 = nullptr;
-  athena::QueryRunner* queries = nullptr;  //!< Athena's background query pool
+  athena::QueryRunner* queries = nullptr;         //!< Athena's background query pool
+  states::ExecutionRunner* executions = nullptr;  //!< Step Functions' background executions
 };
 
 struct CallContext {

@@ -33,7 +33,11 @@ std::vector<std::pair<std::string, std::string>> RequestTags(const json::object&
   return tags;
 }
 
-Result<json::object> AssumeRole(CallContext& ctx, const json::object& in) {
+// AssumeRole's work, shared by the operation and AssumeRoleForService: `extra` request keys (aws:SourceArn,
+// aws:SourceAccount for a service) join the check; `key_id` receives the new session's access key id.
+Result<json::object> AssumeRoleAs(CallContext& ctx, const json::object& in,
+                                  const std::vector<std::pair<std::string, std::string>>& extra,
+                                  std::string* key_id_out) {
   const std::string role_arn = Str(in, "RoleArn");
   const std::string session_name = Str(in, "RoleSessionName");
   const auto arn = ArnView::Parse(role_arn);
@@ -55,6 +59,7 @@ Result<json::object> AssumeRole(CallContext& ctx, const json::object& in) {
     check.context.emplace_back("sts:ExternalId", external_id);
   }
   check.context.emplace_back("sts:RoleSessionName", session_name);
+  for (const auto& kv : extra) check.context.push_back(kv);
   if (const std::string source = Str(in, "SourceIdentity"); !source.empty()) {
     check.context.emplace_back("sts:SourceIdentity", source);
   }
@@ -177,8 +182,11 @@ Result<json::object> AssumeRole(CallContext& ctx, const json::object& in) {
                    {"AssumedRoleUser", json::object{{"AssumedRoleId", assumed_role_id}, {"Arn", session_arn}}},
                    {"PackedPolicySize", 0}};
   if (const std::string source = Str(session, "SourceIdentity"); !source.empty()) out["SourceIdentity"] = source;
+  if (key_id_out != nullptr) *key_id_out = key_id;
   return out;
 }
+
+Result<json::object> AssumeRole(CallContext& ctx, const json::object& in) { return AssumeRoleAs(ctx, in, {}, nullptr); }
 
 // Temporary credentials for an IAM user or the account root, standing for that same principal
 // (STS API Reference, GetSessionToken: 900 to 129,600 seconds, 3,600 at most for the root user).
@@ -232,6 +240,33 @@ Result<json::object> GetAccessKeyInfo(CallContext& ctx, const json::object& in) 
 }
 
 }  // namespace
+
+Result<identity::Principal> AssumeRoleForService(authz::Authorizer& authz, identity::IdentityStore& identities,
+                                                 authz::RequestInfo& request, std::string_view service_principal,
+                                                 const std::string& role_arn, const std::string& session_name,
+                                                 const std::vector<std::pair<std::string, std::string>>& context,
+                                                 std::string* explanation) {
+  identity::Principal service;
+  service.type = PrincipalType::kService;
+  service.arn = std::string(service_principal);
+  service.name = std::string(service_principal);
+  const std::string saved_service = request.service;
+  const std::string saved_operation = request.operation;
+  request.service = "sts";
+  request.operation = "AssumeRole";
+  CallContext ctx{service, request, authz, identities, {}, {}};
+  std::string key_id;
+  auto out =
+      AssumeRoleAs(ctx, json::object{{"RoleArn", role_arn}, {"RoleSessionName", session_name}}, context, &key_id);
+  request.service = saved_service;
+  request.operation = saved_operation;
+  if (explanation != nullptr) *explanation = ctx.explanation;
+  if (!out) return out.error();
+  auto credential = identities.LookupAccessKey(key_id);
+  if (!credential) return credential.error();
+  if (!*credential) return AwsError::Server("InternalFailure", "the new session of " + role_arn + " is not stored");
+  return std::move((*credential)->principal);
+}
 
 const HandlerTable& StsHandlers() {
   static const HandlerTable table{
