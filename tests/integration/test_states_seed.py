@@ -24,45 +24,60 @@ def state_machine():
     return props["StateMachineName"], seed.resolve(props["DefinitionString"])
 
 
+def set_up_seed(server):
+    """Seed 000's two accounts on `server` (a harness.Server) as the tests need them: the target's execution
+    role, the source's bucket, data, bucket and catalog policies and DDL, the target's bucket, workgroup, data
+    catalog and DDL. The state machine itself is not created. (Also used by bench/states_seed_bench.py.)"""
+    resources = seed.template()
+    # The target's execution role exactly as synthesized: only states.amazonaws.com may assume it.
+    iam = server.root("iam", "target")
+    role = resources["StepFunctionsExecutionRole5B21F5A6"]["Properties"]
+    iam.create_role(RoleName=seed.ROLE, AssumeRolePolicyDocument=json.dumps(role["AssumeRolePolicyDocument"]))
+    policy = resources["StepFunctionsExecutionRoleDefaultPolicyD10BF6E3"]["Properties"]
+    iam.put_role_policy(RoleName=seed.ROLE, PolicyName=policy["PolicyName"],
+                        PolicyDocument=json.dumps(seed.resolve(policy["PolicyDocument"])))
+    # Source account: bucket, bucket policy, data, catalog policy, DDL (as test_athena_seed sets them up).
+    s3 = server.root("s3", "source")
+    s3.create_bucket(Bucket=seed.SOURCE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_policy(Bucket=seed.SOURCE_BUCKET, Policy=seed.bucket_policy_from_s3_yml())
+    with open(os.path.join(seed.SEED, "source", "sample-data", "sales.csv"), "rb") as f:
+        s3.put_object(Bucket=seed.SOURCE_BUCKET, Key="data/sales.csv", Body=f.read())
+    s3.create_bucket(Bucket="source-athena-results", CreateBucketConfiguration={"LocationConstraint": REGION})
+    server.root("glue", "source").put_resource_policy(PolicyInJson=seed.catalog_policy())
+    source_athena = server.root("athena", "source")
+    for sql in seed.statements("source/create-database-and-table.sql", SOURCE_BUCKET_NAME=seed.SOURCE_BUCKET):
+        seed.Seed000Test.must_succeed(source_athena, sql,
+                                      ResultConfiguration={"OutputLocation": "s3://source-athena-results/"})
+    # Target account: bucket, workgroup, registered data catalog, DDL.
+    server.root("s3", "target").create_bucket(
+        Bucket=seed.TARGET_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    athena = server.root("athena", "target")
+    wg = resources["TargetAthenaWorkgroup"]["Properties"]
+    athena.create_work_group(Name=wg["Name"], Description=wg["Description"],
+                             Configuration=wg["WorkGroupConfiguration"])
+    catalog = resources["SourceDataCatalog"]["Properties"]
+    athena.create_data_catalog(Name=catalog["Name"], Type=catalog["Type"], Description=catalog["Description"],
+                               Parameters=catalog["Parameters"])
+    for sql in seed.statements("target/create-database-and-table.sql", TARGET_BUCKET_NAME=seed.TARGET_BUCKET):
+        seed.Seed000Test.must_succeed(athena, sql, WorkGroup=seed.WORKGROUP)
+
+
+def sales_copy_rows(server):
+    """count(*) of the target's sales_copy, through Athena as the target's root."""
+    athena = server.root("athena", "target")
+    qid = seed.Seed000Test.must_succeed(athena, f"SELECT count(*) FROM {seed.TARGET_DB}.sales_copy",
+                                        WorkGroup=seed.WORKGROUP)
+    rows = athena.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"]
+    return int(rows[1]["Data"][0]["VarCharValue"])
+
+
 class Seed000StepFunctionsTest(ServerTest):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        server = cls.server
-        resources = seed.template()
-        # The target's execution role exactly as synthesized: only states.amazonaws.com may assume it.
-        iam = server.root("iam", "target")
-        role = resources["StepFunctionsExecutionRole5B21F5A6"]["Properties"]
-        iam.create_role(RoleName=seed.ROLE, AssumeRolePolicyDocument=json.dumps(role["AssumeRolePolicyDocument"]))
-        policy = resources["StepFunctionsExecutionRoleDefaultPolicyD10BF6E3"]["Properties"]
-        iam.put_role_policy(RoleName=seed.ROLE, PolicyName=policy["PolicyName"],
-                            PolicyDocument=json.dumps(seed.resolve(policy["PolicyDocument"])))
-        # Source account: bucket, bucket policy, data, catalog policy, DDL (as test_athena_seed sets them up).
-        s3 = server.root("s3", "source")
-        s3.create_bucket(Bucket=seed.SOURCE_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        s3.put_bucket_policy(Bucket=seed.SOURCE_BUCKET, Policy=seed.bucket_policy_from_s3_yml())
-        with open(os.path.join(seed.SEED, "source", "sample-data", "sales.csv"), "rb") as f:
-            s3.put_object(Bucket=seed.SOURCE_BUCKET, Key="data/sales.csv", Body=f.read())
-        s3.create_bucket(Bucket="source-athena-results", CreateBucketConfiguration={"LocationConstraint": REGION})
-        server.root("glue", "source").put_resource_policy(PolicyInJson=seed.catalog_policy())
-        source_athena = server.root("athena", "source")
-        for sql in seed.statements("source/create-database-and-table.sql", SOURCE_BUCKET_NAME=seed.SOURCE_BUCKET):
-            seed.Seed000Test.must_succeed(source_athena, sql,
-                                          ResultConfiguration={"OutputLocation": "s3://source-athena-results/"})
-        # Target account: bucket, workgroup, registered data catalog, DDL.
-        server.root("s3", "target").create_bucket(
-            Bucket=seed.TARGET_BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
-        athena = server.root("athena", "target")
-        wg = resources["TargetAthenaWorkgroup"]["Properties"]
-        athena.create_work_group(Name=wg["Name"], Description=wg["Description"],
-                                 Configuration=wg["WorkGroupConfiguration"])
-        catalog = resources["SourceDataCatalog"]["Properties"]
-        athena.create_data_catalog(Name=catalog["Name"], Type=catalog["Type"], Description=catalog["Description"],
-                                   Parameters=catalog["Parameters"])
-        for sql in seed.statements("target/create-database-and-table.sql", TARGET_BUCKET_NAME=seed.TARGET_BUCKET):
-            seed.Seed000Test.must_succeed(athena, sql, WorkGroup=seed.WORKGROUP)
+        set_up_seed(cls.server)
         cls.name, cls.definition = state_machine()
-        cls.sfn = server.root("stepfunctions", "target")
+        cls.sfn = cls.server.root("stepfunctions", "target")
         cls.clis = cli_commands()
 
     def cli(self, command, *args):
@@ -82,11 +97,7 @@ class Seed000StepFunctionsTest(ServerTest):
         raise AssertionError("the pipeline did not finish")
 
     def sales_copy_rows(self):
-        athena = self.server.root("athena", "target")
-        qid = seed.Seed000Test.must_succeed(athena, f"SELECT count(*) FROM {seed.TARGET_DB}.sales_copy",
-                                            WorkGroup=seed.WORKGROUP)
-        rows = athena.get_query_results(QueryExecutionId=qid)["ResultSet"]["Rows"]
-        return int(rows[1]["Data"][0]["VarCharValue"])
+        return sales_copy_rows(self.server)
 
     def test_1_with_the_catalog_policy_the_pipeline_succeeds_and_copies_the_ten_rows(self):
         self.assertTrue(self.clis, "no AWS CLI on this machine")
