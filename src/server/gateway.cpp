@@ -1,9 +1,9 @@
 #include "server/gateway.h"
 
 #include <chrono>
-#include <random>
 
 #include "auth/sigv2.h"
+#include "common/ids.h"
 #include "model/service_model.h"
 #include "protocol/form.h"
 #include "protocol/json_protocol.h"
@@ -201,19 +201,7 @@ Result<Gateway::Signed> Gateway::Authenticate(const auth::HttpRequestView& view,
   return Signed{&*credential, std::move(*verified)};
 }
 
-std::string NewRequestId() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  const uint64_t a = rng(), b = rng();
-  for (int i = 0; i < 32; ++i) {
-    if (i == 8 || i == 12 || i == 16 || i == 20) id += '-';
-    const uint64_t word = i < 16 ? a : b;
-    id += kHex[(word >> ((i % 16) * 4)) & 15];
-  }
-  id[14] = '4';  // a version 4 UUID
-  return id;
-}
+std::string NewRequestId() { return NewUuid(); }
 
 HttpResponse Gateway::Handle(const HttpRequest& http) {
   const std::string request_id = NewRequestId();

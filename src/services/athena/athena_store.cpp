@@ -189,25 +189,6 @@ Result<json::object> LoadPreparedStatement(store::Database& db, std::string_view
   return std::move(**doc);
 }
 
-std::string NewUuid() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::array<uint8_t, 16> b{};
-  for (size_t i = 0; i < b.size(); i += 8) {
-    const uint64_t r = rng();
-    for (size_t j = 0; j < 8; ++j) b[i + j] = static_cast<uint8_t>(r >> (8 * j));
-  }
-  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
-  std::string out;
-  char hex[3];
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    std::snprintf(hex, sizeof hex, "%02x", b[i]);
-    out += hex;
-  }
-  return out;
-}
-
 Result<Page> Paginate(const json::object& in, size_t count, int64_t default_max, int64_t max_max) {
   Page page;
   const std::string token = Str(in, "NextToken");

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/ids.h"
 #include "services/service.h"
 #include "store/database.h"
 
@@ -56,9 +57,6 @@ Result<std::optional<json::object>> LoadDataCatalog(store::Database& db, std::st
 //! The prepared statement as GetPreparedStatement returns it; ResourceNotFoundException when unknown.
 Result<json::object> LoadPreparedStatement(store::Database& db, std::string_view account, std::string_view region,
                                            std::string_view workgroup, std::string_view name);
-
-//! A random (version 4) UUID, lower case.
-std::string NewUuid();
 
 //! The page [begin, end) of `count` sorted items that "NextToken"/"MaxResults" ask for, and the next token
 //! (an offset; InvalidRequestException for a token xacct did not issue).

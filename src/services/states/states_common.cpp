@@ -301,25 +301,6 @@ int64_t NowMs() {
 
 double Seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
 
-std::string NewUuid() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  std::array<uint8_t, 16> b{};
-  for (size_t i = 0; i < b.size(); i += 8) {
-    const uint64_t r = rng();
-    for (size_t j = 0; j < 8; ++j) b[i + j] = static_cast<uint8_t>(r >> (8 * j));
-  }
-  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);
-  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
-    out += kHex[b[i] >> 4];
-    out += kHex[b[i] & 15];
-  }
-  return out;
-}
-
 const json::object* Obj(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v != nullptr && v->is_object() ? &v->as_object() : nullptr;

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ids.h"
 #include "services/service.h"
 #include "store/database.h"
 
@@ -124,7 +125,6 @@ Status CheckRoleTrust(CallContext& ctx, std::string_view role_arn, std::string_v
 
 int64_t NowMs();
 double Seconds(int64_t ms);  //!< a timestamp member's value on the wire (epoch seconds)
-std::string NewUuid();
 const json::object* Obj(const json::object& o, std::string_view key);
 const json::array* Arr(const json::object& o, std::string_view key);
 bool Bool(const json::object& o, std::string_view key);
