@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "asl/json_path.h"
+#include "asl/payload.h"
 #include "common/json.h"
 
 namespace xacct::asl {
@@ -33,6 +34,7 @@ struct PathField {
 struct Template {
   bool present = false;
   json::value value;
+  CompiledTemplate compiled;  //!< `value` compiled (what the interpreter applies)
 };
 
 struct Retrier {

@@ -52,11 +52,7 @@ TypeEvents EventsOf(StateType type) {
   return {"PassStateEntered", "PassStateExited"};
 }
 
-json::object Truncated() {
-  json::object o;
-  o["truncated"] = false;
-  return o;
-}
+json::value Truncated() { return json::object{{"truncated", false}}; }
 
 }  // namespace
 
@@ -96,10 +92,11 @@ int64_t Runner::Emit(Frame& frame, const char* type, const char* details_key, js
   event.id = next_event_id_++;
   event.previous_event_id = frame.last_event_id;
   event.timestamp_ms = clock_.NowMillis();
-  sink_.Append(event);
-  frame.last_event_id = event.id;
+  const int64_t id = event.id;
+  frame.last_event_id = id;
   frame.last_event_ms = event.timestamp_ms;
-  return event.id;
+  sink_.Append(std::move(event));
+  return id;
 }
 
 int64_t Runner::last_event_id() {
@@ -109,7 +106,12 @@ int64_t Runner::last_event_id() {
 
 bool Runner::Sleep(int64_t until_ms, Frame& frame) {
   const int64_t effective = std::min(until_ms, deadline_ms_);
-  if (!clock_.WaitUntil(effective, *frame.cancel)) return false;
+  bool reached = false;
+  {
+    BlockingRegion blocked;
+    reached = clock_.WaitUntil(effective, *frame.cancel);
+  }
+  if (!reached) return false;
   if (effective < until_ms) {
     root_->Cancel(kReasonTimeout);
     return false;
@@ -135,9 +137,11 @@ Failure Runner::Runtime(const State& state, const Frame& frame, const std::strin
                                        message};
 }
 
-MachineResult Runner::RunMachine(const StateMachine& machine, int start, json::value input, Frame& frame) {
+MachineResult Runner::RunMachine(const StateMachine& machine, int start, json::value input, Frame& frame,
+                                 std::string input_text) {
   MachineResult out;
   int current = start;
+  std::string text = std::move(input_text);  // the input's text when already written (the previous Exited output)
   while (true) {
     const State& state = machine.states[static_cast<size_t>(current)];
     if (deadline_ms_ != INT64_MAX && clock_.NowMillis() >= deadline_ms_) root_->Cancel(kReasonTimeout);
@@ -151,15 +155,17 @@ MachineResult Runner::RunMachine(const StateMachine& machine, int start, json::v
       std::lock_guard lock(sink_mu_);
       sink_.Checkpoint(state.name, input);
     }
-    StepResult r = RunState(state, input, frame);
+    StepResult r = RunState(state, input, frame, text.empty() ? nullptr : &text);
     switch (r.flow) {
       case Flow::kNext:
         input = std::move(r.output);
+        text = std::move(r.output_text);
         current = r.next;
         break;
       case Flow::kEnd:
         out.flow = Flow::kEnd;
         out.output = std::move(r.output);
+        out.output_text = std::move(r.output_text);
         return out;
       case Flow::kFailed:
       case Flow::kAborted:
@@ -172,13 +178,13 @@ MachineResult Runner::RunMachine(const StateMachine& machine, int start, json::v
   }
 }
 
-StepResult Runner::RunState(const State& state, json::value& input, Frame& frame) {
+StepResult Runner::RunState(const State& state, json::value& input, Frame& frame, std::string* input_text) {
   const TypeEvents events = EventsOf(state.type);
   {
-    json::object details;
-    details["name"] = state.name;
-    details["input"] = ToText(input);
-    details["inputDetails"] = Truncated();
+    json::object details(3);
+    details.emplace("name", state.name);
+    details.emplace("input", input_text != nullptr ? std::move(*input_text) : ToText(input));
+    details.emplace("inputDetails", Truncated());
     frame.entered_event_id = Emit(frame, events.entered, "stateEnteredEventDetails", std::move(details));
     frame.entered_ms = frame.last_event_ms;
   }
@@ -219,11 +225,12 @@ StepResult Runner::RunState(const State& state, json::value& input, Frame& frame
                             "' returned a result with a size exceeding the maximum number of bytes service limit."};
     return r;
   }
-  json::object details;
-  details["name"] = state.name;
-  details["output"] = std::move(text);
-  details["outputDetails"] = Truncated();
+  json::object details(3);
+  details.emplace("name", state.name);
+  details.emplace("output", text);
+  details.emplace("outputDetails", Truncated());
   Emit(frame, events.exited, "stateExitedEventDetails", std::move(details));
+  r.output_text = std::move(text);
   return r;
 }
 
@@ -275,9 +282,12 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
   frame.cancel = root;
   frame.top_level = true;
   frame.last_event_id = options.first_event_id - 1;
+  const json::value& input = options.input.is_null() ? execution.input : options.input;
+  std::string input_text;  // the first state's input text when ExecutionStarted wrote it
   if (options.emit_started) {
     json::object details;
-    details["input"] = detail::ToText(execution.input);
+    input_text = detail::ToText(execution.input);
+    details["input"] = input_text;
     json::object truncated;
     truncated["truncated"] = false;
     details["inputDetails"] = std::move(truncated);
@@ -292,7 +302,8 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
     result.flow = Flow::kFailed;
     result.failure = {"States.Runtime", "The state '" + options.start_at + "' does not exist"};
   } else {
-    result = runner.RunMachine(machine, start, options.input.is_null() ? execution.input : options.input, frame);
+    if (&input != &execution.input) input_text.clear();
+    result = runner.RunMachine(machine, start, input, frame, std::move(input_text));
   }
   finished.Cancel("finished");
   if (watchdog.joinable()) watchdog.join();
@@ -304,7 +315,7 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
     case Flow::kNext:
     case Flow::kEnd: {
       out.status = Outcome::Status::kSucceeded;
-      details["output"] = detail::ToText(result.output);
+      details["output"] = result.output_text.empty() ? detail::ToText(result.output) : std::move(result.output_text);
       json::object truncated;
       truncated["truncated"] = false;
       details["outputDetails"] = std::move(truncated);

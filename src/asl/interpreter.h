@@ -61,7 +61,8 @@ struct HistoryEvent {
 class ExecutionSink {
  public:
   virtual ~ExecutionSink() = default;
-  virtual void Append(const HistoryEvent& event) = 0;
+  //! Takes the event (the interpreter drops it right after): a sink that keeps events moves it.
+  virtual void Append(HistoryEvent&& event) = 0;
   //! The execution is about to enter top-level state `next_state` with `input` (a resume point).
   virtual void Checkpoint(const std::string& next_state, const json::value& input) {
     (void)next_state;

@@ -41,6 +41,16 @@ class Scope {
   uint64_t subscription_ = 0;
 };
 
+//! Marks the calling thread as blocked (a wait on the clock, a Task's call, waiting for a nested Map or
+//! Parallel) for the Maps and Parallels it works for, so that they start another worker (interpreter_map.cpp).
+class BlockingRegion {
+ public:
+  BlockingRegion();
+  ~BlockingRegion();
+  BlockingRegion(const BlockingRegion&) = delete;
+  BlockingRegion& operator=(const BlockingRegion&) = delete;
+};
+
 enum class Flow : uint8_t { kNext, kEnd, kFailed, kAborted };
 
 struct StepResult {
@@ -48,6 +58,7 @@ struct StepResult {
   int next = -1;
   json::value output;
   Failure failure;
+  std::string output_text;  //!< ToText(output), set by RunState when it emits the state's Exited event
 };
 
 //! One attempt of a Task, Parallel or Map state's work, before ResultSelector.
@@ -77,6 +88,7 @@ struct MachineResult {
   Failure failure;
   std::string failed_state;
   json::value failed_input;
+  std::string output_text;  //!< kEnd: ToText(output) (the last state's Exited output)
 };
 
 class Runner {
@@ -88,9 +100,12 @@ class Runner {
   int64_t Emit(Frame& frame, const char* type, const char* details_key, json::object details);
   int64_t last_event_id();
 
-  MachineResult RunMachine(const StateMachine& machine, int start, json::value input, Frame& frame);
-  //! Runs one state; on kFailed/kAborted `input` is left intact.
-  StepResult RunState(const State& state, json::value& input, Frame& frame);
+  //! `input_text`, when not empty, is ToText(input) (already written into an event).
+  MachineResult RunMachine(const StateMachine& machine, int start, json::value input, Frame& frame,
+                           std::string input_text = {});
+  //! Runs one state; on kFailed/kAborted `input` is left intact. `input_text`, when given, is ToText(input)
+  //! (the previous state's output text), taken for the Entered event.
+  StepResult RunState(const State& state, json::value& input, Frame& frame, std::string* input_text = nullptr);
 
   //! Waits on the clock until `until_ms` (capped by the execution's deadline); false when the frame's scope
   //! fired first (or the execution timed out).

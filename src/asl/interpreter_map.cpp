@@ -1,10 +1,15 @@
 // Parallel and inline Map states (ASL specification "Parallel State", "Map State"; Developer Guide
 // "Parallel workflow state", "Map state in Inline mode", "Execution history events" for ParallelState* and
 // MapState*/MapIteration* events). Branches and iterations run concurrently, at most MaxConcurrency (0: no
-// limit) and never more than kMaxThreads at once; results keep the order of the branches or items. The
-// first branch or iteration to fail stops the others (aborted) and its error becomes the state's.
+// limit) and never more than kMaxThreads at once (started as they are needed: see RunConcurrently); results keep the
+// order of the branches or items. The first branch or iteration to fail stops the others (aborted) and its error
+// becomes the state's.
+#include <sched.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <thread>
 
 #include "asl/interpreter_internal.h"
@@ -36,17 +41,79 @@ Failure FromError(const Runner& runner, const State& s, const Frame& f, const Aw
   return failure;
 }
 
-// Runs body(0..n-1) on up to `limit` threads (0: kMaxThreads); the calling thread takes part.
+// The CPUs this process may run on (its affinity mask: `taskset` narrows it).
+size_t UsableCpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return static_cast<size_t>(CPU_COUNT(&set));
+  return std::max<size_t>(1, std::thread::hardware_concurrency());
+}
+
+// One RunConcurrently: how many of its workers run, and how many of those are blocked.
+struct Group {
+  std::atomic<size_t> blocked{0};
+};
+
+// The groups the current thread works for, innermost last: a worker of a nested Map that blocks also blocks
+// the enclosing Map's worker that waits for it.
+thread_local std::vector<Group*> tls_groups;
+
+// Runs body(0..n-1) with up to `limit` iterations at once (0: kMaxThreads). Workers pull indices from a
+// counter; the calling thread is one of them and as many as there are CPUs start. While iterations are left,
+// a monitor thread adds a worker whenever every running worker is blocked (BlockingRegion: waiting on the
+// clock, in a Task's call, for a nested Map or Parallel), up to the limit. So iterations that block all
+// overlap (a Map of 10 items each waiting 60 s takes 60 s), and iterations that compute do not contend with
+// 40 threads on a 2-CPU machine.
+constexpr auto kMonitorPeriod = std::chrono::milliseconds(1);
+
 void RunConcurrently(size_t n, size_t limit, const std::function<void(size_t)>& body) {
-  const size_t workers = std::min(n, limit == 0 ? kMaxThreads : std::min(limit, kMaxThreads));
+  const size_t max_workers = std::min(n, limit == 0 ? kMaxThreads : std::min(limit, kMaxThreads));
+  if (max_workers <= 1) {
+    for (size_t i = 0; i < n; ++i) body(i);
+    return;
+  }
+  Group group;
   std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::condition_variable idle;
+  size_t running = 0;  // guarded by mu
   auto work = [&] {
     for (size_t i = next++; i < n; i = next++) body(i);
   };
-  std::vector<std::thread> threads;
-  threads.reserve(workers > 0 ? workers - 1 : 0);
-  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
+  auto worker = [&] {
+    tls_groups.assign(1, &group);
+    work();
+    tls_groups.clear();
+    std::lock_guard lock(mu);
+    if (--running == 0) idle.notify_all();
+  };
+  std::vector<std::thread> threads;  // the workers besides the calling thread; only the monitor adds to it
+  threads.reserve(max_workers);
+  std::thread monitor;
+  {
+    std::lock_guard lock(mu);
+    running = std::min(max_workers, UsableCpus());
+    for (size_t t = 1; t < running; ++t) threads.emplace_back(worker);
+    monitor = std::thread([&] {
+      std::unique_lock monitor_lock(mu);
+      while (!idle.wait_for(monitor_lock, kMonitorPeriod, [&] { return running == 0; })) {
+        if (group.blocked.load() >= running && next.load() < n && threads.size() + 1 < max_workers) {
+          ++running;
+          threads.emplace_back(worker);
+        }
+      }
+    });
+  }
+  tls_groups.push_back(&group);
   work();
+  tls_groups.pop_back();
+  {
+    BlockingRegion waiting;  // for the other workers: blocked, for the enclosing groups
+    std::unique_lock lock(mu);
+    if (--running == 0) idle.notify_all();
+    idle.wait(lock, [&] { return running == 0; });
+  }
+  monitor.join();
   for (auto& t : threads) t.join();
 }
 
@@ -65,6 +132,14 @@ struct FirstFailure {
 
 }  // namespace
 
+BlockingRegion::BlockingRegion() {
+  for (Group* g : tls_groups) ++g->blocked;
+}
+
+BlockingRegion::~BlockingRegion() {
+  for (Group* g : tls_groups) --g->blocked;
+}
+
 StepResult Runner::RunParallel(const State& s, json::value& input, Frame& f) {
   return WithRetry(s, input, f, [&](int64_t retry_count) -> Attempt {
     const json::value& ctx = s.uses_context ? Context(s, f, retry_count) : kNoContext;
@@ -73,7 +148,7 @@ StepResult Runner::RunParallel(const State& s, json::value& input, Frame& f) {
     if (!effective) return FailedAttempt(FromError(*this, s, f, effective.error()));
     json::value branch_input;
     if (s.parameters.present) {
-      auto applied = ApplyTemplate(s.parameters.value, **effective, ctx);
+      auto applied = ApplyTemplate(s.parameters.compiled, **effective, ctx);
       if (!applied) return FailedAttempt(FromError(*this, s, f, applied.error()));
       branch_input = std::move(*applied);
     } else {
@@ -159,9 +234,9 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
         iteration.last_event_id = last_link;
       }
       auto details = [&] {
-        json::object d;
-        d["name"] = s.name;
-        d["index"] = static_cast<int64_t>(i);
+        json::object d(2);
+        d.emplace("name", s.name);
+        d.emplace("index", static_cast<int64_t>(i));
         return d;
       };
       Emit(iteration, "MapIterationStarted", "mapIterationStartedEventDetails", details());
@@ -176,7 +251,7 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
         json::object map;
         map["Item"] = std::move(item);
         item_ctx.as_object()["Map"] = std::move(map);
-        auto applied = ApplyTemplate(s.parameters.value, **effective, item_ctx);
+        auto applied = ApplyTemplate(s.parameters.compiled, **effective, item_ctx);
         if (!applied) {
           r.flow = Flow::kFailed;
           r.failure = FromError(*this, s, f, applied.error());

@@ -207,7 +207,7 @@ StepResult Runner::RunPass(const State& s, json::value& input, Frame& f) {
   if (s.result) {
     result = *s.result;
   } else if (s.parameters.present) {
-    auto r = ApplyTemplate(s.parameters.value, **effective, ctx);
+    auto r = ApplyTemplate(s.parameters.compiled, **effective, ctx);
     if (!r) return Failed(FromError(*this, s, f, r.error()));
     result = std::move(*r);
   } else if (*effective != &input) {

@@ -114,7 +114,7 @@ StepResult Runner::WithRetry(const State& s, json::value& input, Frame& f,
       Inspect(f, "result", result);
       bool ok = true;
       if (s.result_selector.present) {
-        auto selected = ApplyTemplate(s.result_selector.value, result, ctx);
+        auto selected = ApplyTemplate(s.result_selector.compiled, result, ctx);
         if (selected) {
           result = std::move(*selected);
         } else {
@@ -226,7 +226,7 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
     Inspect(f, "afterInputPath", **effective);
     json::value parameters;
     if (s.parameters.present) {
-      auto applied = ApplyTemplate(s.parameters.value, **effective, ctx);
+      auto applied = ApplyTemplate(s.parameters.compiled, **effective, ctx);
       if (!applied) return FailedAttempt(FromError(*this, s, f, applied.error()));
       parameters = std::move(*applied);
     } else {
@@ -311,7 +311,10 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
       d["outputDetails"] = Truncated();
       Emit(f, "TaskSubmitted", "taskSubmittedEventDetails", std::move(d));
     };
-    Result<json::value> result = integrations_.Invoke(call);
+    Result<json::value> result = [&] {
+      BlockingRegion blocked;
+      return integrations_.Invoke(call);
+    }();
     finished.Cancel("finished");
     if (watchdog.joinable()) watchdog.join();
     if (s.pattern == IntegrationPattern::kWaitForTaskToken) ctx.as_object().erase("Task");

@@ -634,6 +634,29 @@ Status ValidateIntrinsic(std::string_view text) {
   return Ok{};
 }
 
+struct CompiledIntrinsic::Impl {
+  std::string text;
+  std::unique_ptr<Call> call;
+  std::string error;
+};
+
+CompiledIntrinsic::CompiledIntrinsic(std::string_view text) {
+  auto impl = std::make_shared<Impl>();
+  impl->text = std::string(text);
+  Parser parser(impl->text);
+  impl->call = parser.Top();
+  if (impl->call == nullptr) impl->error = parser.error();
+  impl_ = std::move(impl);
+}
+
+Result<json::value> CompiledIntrinsic::Evaluate(const json::value& input, const json::value& context) const {
+  if (impl_->call == nullptr) {
+    return AwsError::Client("States.IntrinsicFailure",
+                            "The function '" + impl_->text + "' had the following error: " + impl_->error);
+  }
+  return Evaluator(impl_->text, input, context).Eval(*impl_->call);
+}
+
 Result<json::value> EvaluateIntrinsic(std::string_view text, const json::value& input, const json::value& context) {
   Parser parser(text);
   auto call = parser.Top();

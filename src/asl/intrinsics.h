@@ -5,6 +5,8 @@
 // ($..., $$...) and nested intrinsic calls.
 #pragma once
 
+#include <memory>
+#include <string>
 #include <string_view>
 
 #include "common/json.h"
@@ -22,5 +24,18 @@ Status ValidateIntrinsic(std::string_view text);
 //! Evaluates the call against the effective input (`$`) and the context object (`$$`). Failures carry the
 //! code "States.IntrinsicFailure" and a message in AWS's words (the Cause of the state's failure).
 Result<json::value> EvaluateIntrinsic(std::string_view text, const json::value& input, const json::value& context);
+
+//! An intrinsic call parsed once and evaluated many times; Evaluate gives what EvaluateIntrinsic over the
+//! same text gives (a text that does not parse fails at each evaluation, as EvaluateIntrinsic does).
+class CompiledIntrinsic {
+ public:
+  explicit CompiledIntrinsic(std::string_view text);
+  Result<json::value> Evaluate(const json::value& input, const json::value& context) const;
+
+  struct Impl;  // intrinsics.cpp
+
+ private:
+  std::shared_ptr<const Impl> impl_;
+};
 
 }  // namespace xacct::asl

@@ -7,6 +7,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "asl/intrinsics.h"
 #include "asl/json_path.h"
@@ -216,6 +219,132 @@ Status ValidateTemplate(const json::value& tmpl, std::string_view where) { retur
 
 Result<json::value> ApplyTemplate(const json::value& tmpl, const json::value& input, const json::value& context) {
   return Build(tmpl, input, context);
+}
+
+struct CompiledTemplate::Node {
+  enum class Kind : uint8_t { kLiteral, kObject, kArray, kPath, kIntrinsic, kBadPath };
+  Kind kind = Kind::kLiteral;
+  json::value literal;                                // kLiteral
+  std::vector<std::pair<std::string, Node>> members;  // kObject: output key and value, in template order
+  std::vector<Node> elements;                         // kArray
+  std::string expr;                                   // kPath / kBadPath: the text; kBadPath: `error` is the message
+  detail::PathProgram path;
+  std::optional<CompiledIntrinsic> intrinsic;
+  std::string error;
+};
+
+namespace {
+
+bool HasDynamicKey(const json::value& v) {
+  if (const auto* o = v.if_object()) {
+    for (const auto& kv : *o) {
+      if ((IsDynamicKey(kv.key()) && kv.value().is_string()) || HasDynamicKey(kv.value())) return true;
+    }
+  } else if (const auto* a = v.if_array()) {
+    for (const auto& e : *a) {
+      if (HasDynamicKey(e)) return true;
+    }
+  }
+  return false;
+}
+
+using Node = CompiledTemplate::Node;
+
+Node CompileNode(const json::value& tmpl) {
+  Node n;
+  if (!HasDynamicKey(tmpl)) {
+    n.literal = tmpl;
+    return n;
+  }
+  if (const auto* o = tmpl.if_object()) {
+    n.kind = Node::Kind::kObject;
+    n.members.reserve(o->size());
+    for (const auto& kv : *o) {
+      std::string_view key = kv.key();
+      if (IsDynamicKey(key) && kv.value().is_string()) {
+        std::string_view expr = kv.value().get_string();
+        Node v;
+        v.expr = std::string(expr);
+        if (IsIntrinsicCall(expr)) {
+          v.kind = Node::Kind::kIntrinsic;
+          v.intrinsic.emplace(expr);
+        } else if (auto path = detail::CompilePath(expr); path.ok()) {
+          v.kind = Node::Kind::kPath;
+          v.path = std::move(path).value();
+        } else {
+          v.kind = Node::Kind::kBadPath;
+          v.error = path.error().message;
+        }
+        n.members.emplace_back(std::string(key.substr(0, key.size() - kSuffix.size())), std::move(v));
+        continue;
+      }
+      n.members.emplace_back(std::string(key), CompileNode(kv.value()));
+    }
+    return n;
+  }
+  const json::array& a = tmpl.get_array();  // HasDynamicKey: an object or an array
+  n.kind = Node::Kind::kArray;
+  n.elements.reserve(a.size());
+  for (const auto& e : a) n.elements.push_back(CompileNode(e));
+  return n;
+}
+
+Result<json::value> BuildCompiled(const Node& n, const json::value& input, const json::value& context) {
+  switch (n.kind) {
+    case Node::Kind::kLiteral:
+      return n.literal;
+    case Node::Kind::kIntrinsic:
+      return n.intrinsic->Evaluate(input, context);
+    case Node::Kind::kBadPath:
+      return AwsError::Client("States.Runtime", n.error);
+    case Node::Kind::kPath: {
+      const json::value& root = n.path.context ? context : input;
+      if (!n.path.reference) {
+        json::array out;
+        detail::CollectAll(n.path, root, out);
+        return json::value(std::move(out));
+      }
+      detail::Found found = detail::FindReference(n.path, root);
+      if (found.node == nullptr) {
+        std::string_view expr = n.expr;
+        return NotFound(n.path.context ? expr.substr(1) : expr, root);
+      }
+      return *found.node;
+    }
+    case Node::Kind::kObject: {
+      json::object out(n.members.size());
+      for (const auto& [key, member] : n.members) {
+        auto v = BuildCompiled(member, input, context);
+        if (!v.ok()) return v;
+        out[key] = std::move(v).value();
+      }
+      return json::value(std::move(out));
+    }
+    case Node::Kind::kArray: {
+      json::array out;
+      out.reserve(n.elements.size());
+      for (const auto& e : n.elements) {
+        auto v = BuildCompiled(e, input, context);
+        if (!v.ok()) return v;
+        out.push_back(std::move(v).value());
+      }
+      return json::value(std::move(out));
+    }
+  }
+  return n.literal;
+}
+
+}  // namespace
+
+CompiledTemplate::CompiledTemplate(const json::value& tmpl) : root_(std::make_shared<const Node>(CompileNode(tmpl))) {}
+
+Result<json::value> CompiledTemplate::Apply(const json::value& input, const json::value& context) const {
+  if (root_ == nullptr) return json::value();
+  return BuildCompiled(*root_, input, context);
+}
+
+Result<json::value> ApplyTemplate(const CompiledTemplate& tmpl, const json::value& input, const json::value& context) {
+  return tmpl.Apply(input, context);
 }
 
 Result<json::value> ApplyPath(const json::value* path, const json::value& input) {

@@ -3,6 +3,7 @@
 // -> task -> ResultSelector -> ResultPath -> OutputPath.
 #pragma once
 
+#include <memory>
 #include <string_view>
 
 #include "common/json.h"
@@ -20,6 +21,23 @@ Status ValidateTemplate(const json::value& tmpl, std::string_view where);
 //! objects and arrays. Failures carry "States.Runtime" (a path that matches nothing) or
 //! "States.IntrinsicFailure", with AWS's Cause text as the message.
 Result<json::value> ApplyTemplate(const json::value& tmpl, const json::value& input, const json::value& context);
+
+//! A payload template compiled once (at validation): its paths and intrinsic calls parsed, its static parts
+//! kept as values. Applying it gives exactly what ApplyTemplate over the template's JSON gives.
+class CompiledTemplate {
+ public:
+  struct Node;  // payload.cpp
+  CompiledTemplate() = default;
+  explicit CompiledTemplate(const json::value& tmpl);
+
+  Result<json::value> Apply(const json::value& input, const json::value& context) const;
+
+ private:
+  std::shared_ptr<const Node> root_;
+};
+
+//! ApplyTemplate with a template compiled once.
+Result<json::value> ApplyTemplate(const CompiledTemplate& tmpl, const json::value& input, const json::value& context);
 
 //! InputPath / OutputPath: a null path (the field present with JSON null) gives `{}`; an absent one `$`.
 Result<json::value> ApplyPath(const json::value* path, const json::value& input);

@@ -10,7 +10,7 @@ namespace {
 
 class NullSink final : public ExecutionSink {
  public:
-  void Append(const HistoryEvent& event) override { (void)event; }
+  void Append(HistoryEvent&& event) override { (void)event; }
 };
 
 // Gives every transition target of `s` an index into `names`.

@@ -189,6 +189,7 @@ Template Checker::ParseTemplate(const json::object& o, std::string_view key, con
   }
   t.present = true;
   t.value = *v;
+  t.compiled = CompiledTemplate(t.value);
   return t;
 }
 

@@ -129,11 +129,10 @@ class ScriptedIntegrations final : public Integrations {
 class RecordingSink final : public ExecutionSink {
  public:
   RecordingSink(Cancellation& stop, const json::object* stop_on) : stop_(stop), stop_on_(stop_on) {}
-  void Append(const HistoryEvent& event) override {
-    events.push_back(event);
-    if (stop_on_ != nullptr && event.type == StringField(*stop_on_, "event")) {
-      stop_.Cancel(AbortReason(StringField(*stop_on_, "error"), StringField(*stop_on_, "cause")));
-    }
+  void Append(HistoryEvent&& event) override {
+    const bool stop_here = stop_on_ != nullptr && event.type == StringField(*stop_on_, "event");
+    events.push_back(std::move(event));
+    if (stop_here) stop_.Cancel(AbortReason(StringField(*stop_on_, "error"), StringField(*stop_on_, "cause")));
   }
   void Checkpoint(const std::string& next_state, const json::value& input) override {
     (void)input;

@@ -23,12 +23,12 @@ std::shared_ptr<const Definition> Parse(const std::string& text) {
 
 class Sink final : public ExecutionSink {
  public:
-  void Append(const HistoryEvent& event) override {
+  void Append(HistoryEvent&& event) override {
     if (busy_.exchange(true)) concurrent_ = true;
     std::this_thread::yield();
     {
       std::lock_guard lock(mu_);
-      events_.push_back(event);
+      events_.push_back(std::move(event));
     }
     busy_ = false;
   }

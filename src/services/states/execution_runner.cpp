@@ -139,8 +139,8 @@ void ExecutionRunner::Execute(const std::shared_ptr<ExecutionJob>& job) {
   if (job->prelude) {
     job->prelude->id = job->sink->last_event_id() + 1;
     job->prelude->previous_event_id = 0;
-    job->sink->Append(*job->prelude);
     job->options.first_event_id = job->prelude->id + 1;
+    job->sink->Append(std::move(*job->prelude));
     job->prelude.reset();
   }
   auto session = std::make_shared<RoleSession>(authz_, identities_, job->info.role_arn, job->info.state_machine_arn,
@@ -170,13 +170,13 @@ void ExecutionRunner::EndWithoutRun(const std::shared_ptr<ExecutionJob>& job, as
                                    {"roleArn", job->info.role_arn}};
     if (!job->alias_arn.empty()) started.details["stateMachineAliasArn"] = job->alias_arn;
     if (!job->version_arn.empty()) started.details["stateMachineVersionArn"] = job->version_arn;
-    job->sink->Append(started);
+    job->sink->Append(std::move(started));
   }
   const Terminal terminal = TerminalEvent(status);
   asl::HistoryEvent end{.id = id + 1, .previous_event_id = id, .timestamp_ms = now, .type = terminal.type};
   end.details_key = terminal.details_key;
   end.details = ErrorDetails(error, cause);
-  job->sink->Append(end);
+  job->sink->Append(std::move(end));
   asl::Outcome outcome;
   outcome.status = status;
   outcome.error = error;

@@ -32,13 +32,23 @@ json::object HistorySink::WireEvent(const asl::HistoryEvent& event) {
   return e;
 }
 
-void HistorySink::Append(const asl::HistoryEvent& event) {
+json::object HistorySink::WireEvent(asl::HistoryEvent&& event) {
+  json::object e(5);
+  e["timestamp"] = Seconds(event.timestamp_ms);
+  e["type"] = event.type;
+  e["id"] = event.id;
+  if (event.previous_event_id != 0) e["previousEventId"] = event.previous_event_id;
+  if (!event.details_key.empty()) e[event.details_key] = std::move(event.details);
+  return e;
+}
+
+void HistorySink::Append(asl::HistoryEvent&& event) {
   bool stop_now = false;
   bool flush_now = false;
   {
     std::lock_guard lock(mu_);
     if (limit_failure_ || (dropping_ != nullptr && dropping_->load())) return;
-    asl::HistoryEvent e = event;
+    asl::HistoryEvent& e = event;
     if (e.type == "ExecutionAborted" && abort_override_) {
       e.details = json::object{};
       if (!abort_error_.empty()) e.details["error"] = abort_error_;
@@ -59,7 +69,7 @@ void HistorySink::Append(const asl::HistoryEvent& event) {
     last_event_id_ = e.id;
     if (db_ == nullptr) return;
     if (pending_.empty()) pending_first_ = e.id;
-    pending_.push_back(WireEvent(e));
+    pending_.push_back(WireEvent(std::move(e)));
     flush_now = pending_.size() >= kBatchEvents;
   }
   if (stop_now && stop_ != nullptr) stop_->Cancel("the execution history reached its quota");

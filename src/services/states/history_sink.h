@@ -28,7 +28,7 @@ class HistorySink final : public asl::ExecutionSink {
   HistorySink(store::Database* db, store::Scope scope, std::string execution_id, int64_t first_event_id,
               asl::Cancellation* stop, const std::atomic<bool>* dropping);
 
-  void Append(const asl::HistoryEvent& event) override;
+  void Append(asl::HistoryEvent&& event) override;
   void Checkpoint(const std::string& next_state, const json::value& input) override;
 
   //! The error and cause that replace an ExecutionAborted event's details (StopExecution's).
@@ -43,6 +43,8 @@ class HistorySink final : public asl::ExecutionSink {
 
   //! One event in its GetExecutionHistory form.
   static json::object WireEvent(const asl::HistoryEvent& event);
+  //! The same, taking the event's details.
+  static json::object WireEvent(asl::HistoryEvent&& event);
 
  private:
   store::Database* db_;
