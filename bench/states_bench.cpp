@@ -17,6 +17,7 @@
 
 #include "asl/clock.h"
 #include "asl/interpreter.h"
+#include "common/allocator.h"
 #include "common/json.h"
 
 namespace xacct {
@@ -144,6 +145,7 @@ RunResult RunOnce(const asl::Definition& definition, const Case& c, bool keep) {
 }  // namespace xacct
 
 int main(int argc, char** argv) {
+  xacct::TuneAllocator();  // as `xacct serve` does
   using namespace xacct;
   std::string dir = XACCT_BENCH_STATES_DIR;
   std::string only;

@@ -51,8 +51,8 @@ struct HistoryEvent {
   int64_t id = 0;
   int64_t previous_event_id = 0;
   int64_t timestamp_ms = 0;
-  std::string type;         //!< "TaskStateEntered"
-  std::string details_key;  //!< "stateEnteredEventDetails"; empty for events without details
+  std::string_view type;         //!< "TaskStateEntered" (a string literal: events are many, their names few)
+  std::string_view details_key;  //!< "stateEnteredEventDetails" (a literal); empty for events without details
   json::object details;
 };
 

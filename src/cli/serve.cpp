@@ -7,6 +7,7 @@
 
 #include "authz/audit_log.h"
 #include "authz/authorizer.h"
+#include "common/allocator.h"
 #include "identity/config.h"
 #include "identity/identity_store.h"
 #include "server/gateway.h"
@@ -64,6 +65,7 @@ Status SeedAwsManagedPolicies(store::Database& db) {
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
+  TuneAllocator();
   auto config = LoadConfig(options.config_path);
   if (!config) {
     std::cerr << "xacct: " << config.error().message << "\n";

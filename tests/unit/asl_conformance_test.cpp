@@ -161,7 +161,7 @@ bool Subset(const json::value& expected, const json::value& actual) {
 
 std::string Types(const std::vector<HistoryEvent>& events) {
   std::string out;
-  for (const auto& e : events) out += (out.empty() ? "" : ", ") + e.type;
+  for (const auto& e : events) out += (out.empty() ? "" : ", ") + std::string(e.type);
   return out;
 }
 
@@ -268,8 +268,8 @@ TEST_P(Conformance, Case) {
           [&] {
             std::string all;
             for (const auto& ev : sink.events) {
-              all += "  " + std::to_string(ev.id) + " " + ev.type + " t=" + std::to_string(ev.timestamp_ms - kStart) +
-                     " " + json::serialize(ev.details) + "\n";
+              all += "  " + std::to_string(ev.id) + " " + std::string(ev.type) +
+                     " t=" + std::to_string(ev.timestamp_ms - kStart) + " " + json::serialize(ev.details) + "\n";
             }
             return all;
           }();

@@ -39,7 +39,7 @@ class Sink final : public ExecutionSink {
   std::vector<std::string> Types() {
     std::lock_guard lock(mu_);
     std::vector<std::string> out;
-    for (const auto& e : events_) out.push_back(e.type);
+    for (const auto& e : events_) out.emplace_back(e.type);
     return out;
   }
   size_t Count(const std::string& type) {
