@@ -224,10 +224,12 @@ Result<json::value> ApplyTemplate(const json::value& tmpl, const json::value& in
 struct CompiledTemplate::Node {
   enum class Kind : uint8_t { kLiteral, kObject, kArray, kPath, kIntrinsic, kBadPath };
   Kind kind = Kind::kLiteral;
-  json::value literal;                                // kLiteral
-  std::vector<std::pair<std::string, Node>> members;  // kObject: output key and value, in template order
-  std::vector<Node> elements;                         // kArray
-  std::string expr;                                   // kPath / kBadPath: the text; kBadPath: `error` is the message
+  json::value literal;  // kLiteral
+  // kObject: the output keys, in template order, and their values in `elements` (a pair<string, Node> member
+  // would need Node complete here); kArray: the elements.
+  std::vector<std::string> keys;
+  std::vector<Node> elements;
+  std::string expr;  // kPath / kBadPath: the text; kBadPath: `error` is the message
   detail::PathProgram path;
   std::optional<CompiledIntrinsic> intrinsic;
   std::string error;
@@ -258,7 +260,8 @@ Node CompileNode(const json::value& tmpl) {
   }
   if (const auto* o = tmpl.if_object()) {
     n.kind = Node::Kind::kObject;
-    n.members.reserve(o->size());
+    n.keys.reserve(o->size());
+    n.elements.reserve(o->size());
     for (const auto& kv : *o) {
       std::string_view key = kv.key();
       if (IsDynamicKey(key) && kv.value().is_string()) {
@@ -275,10 +278,12 @@ Node CompileNode(const json::value& tmpl) {
           v.kind = Node::Kind::kBadPath;
           v.error = path.error().message;
         }
-        n.members.emplace_back(std::string(key.substr(0, key.size() - kSuffix.size())), std::move(v));
+        n.keys.emplace_back(key.substr(0, key.size() - kSuffix.size()));
+        n.elements.push_back(std::move(v));
         continue;
       }
-      n.members.emplace_back(std::string(key), CompileNode(kv.value()));
+      n.keys.emplace_back(key);
+      n.elements.push_back(CompileNode(kv.value()));
     }
     return n;
   }
@@ -312,11 +317,11 @@ Result<json::value> BuildCompiled(const Node& n, const json::value& input, const
       return *found.node;
     }
     case Node::Kind::kObject: {
-      json::object out(n.members.size());
-      for (const auto& [key, member] : n.members) {
-        auto v = BuildCompiled(member, input, context);
+      json::object out(n.keys.size());
+      for (size_t i = 0; i < n.keys.size(); ++i) {
+        auto v = BuildCompiled(n.elements[i], input, context);
         if (!v.ok()) return v;
-        out[key] = std::move(v).value();
+        out[n.keys[i]] = std::move(v).value();
       }
       return json::value(std::move(out));
     }
