@@ -158,9 +158,9 @@ bool IsDataKey(std::string_view key) {
   return !name.empty() && name[0] != '_' && name[0] != '.';
 }
 
-// The data files under one location, listed as the caller (s3:ListBucket); each readable (s3:GetObject).
-Result<std::vector<sql::ScanFile>> FilesUnder(QueryEnv& env, const std::string& location, int64_t* scanned) {
-  auto where = ParseS3Location(WithSlash(location));
+// The data objects under an s3:// prefix, listed as the caller (s3:ListBucket), in Athena's words on failure.
+Result<std::vector<s3::ObjectInfo>> DataObjectsUnder(QueryEnv& env, const std::string& prefix) {
+  auto where = ParseS3Location(prefix);
   if (!where) return where.error();
   s3::ObjectClient objects(*env.backends.s3);
   auto listed = objects.List(env.caller, env.via, where->bucket, where->key, &env.explanation);
@@ -169,15 +169,30 @@ Result<std::vector<sql::ScanFile>> FilesUnder(QueryEnv& env, const std::string& 
       return AwsError::Client("HIVE_FILESYSTEM_ERROR",
                               "HIVE_FILESYSTEM_ERROR: The specified bucket does not exist: " + where->bucket);
     }
-    return S3Failure(listed.error(), env, WithSlash(location));
+    return S3Failure(listed.error(), env, prefix);
   }
+  std::erase_if(*listed, [](const s3::ObjectInfo& o) { return !IsDataKey(o.key) || o.size == 0; });
+  return listed;
+}
+
+// One data object as a file to scan, if the caller may read it (s3:GetObject); its bytes count as scanned.
+Result<sql::ScanFile> ReadableFile(QueryEnv& env, const s3::ObjectInfo& o, int64_t* scanned) {
+  s3::ObjectClient objects(*env.backends.s3);
+  auto readable = objects.Get(env.caller, env.via, o.bucket, o.key, &env.explanation);
+  if (!readable) return S3Failure(readable.error(), env, S3Uri(o.bucket, o.key));
+  *scanned += static_cast<int64_t>(readable->size);
+  return sql::ScanFile{readable->path, readable->key, readable->size};
+}
+
+// The data files under one location, listed as the caller; each readable.
+Result<std::vector<sql::ScanFile>> FilesUnder(QueryEnv& env, const std::string& location, int64_t* scanned) {
+  auto listed = DataObjectsUnder(env, WithSlash(location));
+  if (!listed) return listed.error();
   std::vector<sql::ScanFile> out;
   for (const auto& o : *listed) {
-    if (!IsDataKey(o.key) || o.size == 0) continue;
-    auto readable = objects.Get(env.caller, env.via, o.bucket, o.key, &env.explanation);
-    if (!readable) return S3Failure(readable.error(), env, S3Uri(o.bucket, o.key));
-    *scanned += static_cast<int64_t>(readable->size);
-    out.push_back(sql::ScanFile{readable->path, readable->key, readable->size});
+    auto file = ReadableFile(env, o, scanned);
+    if (!file) return file.error();
+    out.push_back(std::move(*file));
   }
   return out;
 }
@@ -198,20 +213,10 @@ Result<std::vector<sql::ScanPartition>> ProjectedPartitions(QueryEnv& env, const
                                   "one such condition must be present.");
     }
   }
-  auto where = ParseS3Location(projection.ListPrefix());
-  if (!where) return where.error();
-  s3::ObjectClient objects(*env.backends.s3);
-  auto listed = objects.List(env.caller, env.via, where->bucket, where->key, &env.explanation);
-  if (!listed) {
-    if (listed.error().code == "NoSuchBucket") {
-      return AwsError::Client("HIVE_FILESYSTEM_ERROR",
-                              "HIVE_FILESYSTEM_ERROR: The specified bucket does not exist: " + where->bucket);
-    }
-    return S3Failure(listed.error(), env, projection.ListPrefix());
-  }
+  auto listed = DataObjectsUnder(env, projection.ListPrefix());
+  if (!listed) return listed.error();
   std::map<std::vector<std::string>, std::vector<sql::ScanFile>> by_values;
   for (const auto& o : *listed) {
-    if (!IsDataKey(o.key) || o.size == 0) continue;
     auto values = projection.ValuesOf(S3Uri(o.bucket, o.key));
     if (!values) continue;
     bool wanted = true;
@@ -221,10 +226,9 @@ Result<std::vector<sql::ScanPartition>> ProjectedPartitions(QueryEnv& env, const
       }
     }
     if (!wanted) continue;
-    auto readable = objects.Get(env.caller, env.via, o.bucket, o.key, &env.explanation);
-    if (!readable) return S3Failure(readable.error(), env, S3Uri(o.bucket, o.key));
-    *scanned += static_cast<int64_t>(readable->size);
-    by_values[*values].push_back(sql::ScanFile{readable->path, readable->key, readable->size});
+    auto file = ReadableFile(env, o, scanned);
+    if (!file) return file.error();
+    by_values[*values].push_back(std::move(*file));
   }
   std::vector<sql::ScanPartition> out;
   for (auto& [values, files] : by_values) out.push_back(sql::ScanPartition{values, std::move(files)});
