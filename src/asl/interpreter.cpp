@@ -137,6 +137,12 @@ Failure Runner::Runtime(const State& state, const Frame& frame, const std::strin
                                        message};
 }
 
+Failure Runner::FromError(const State& state, const Frame& frame, const AwsError& error) const {
+  Failure failure = Runtime(state, frame, error.message);
+  if (!error.code.empty() && error.code != "InvalidPath") failure.error = error.code;
+  return failure;
+}
+
 MachineResult Runner::RunMachine(const StateMachine& machine, int start, json::value input, Frame& frame,
                                  std::string input_text) {
   MachineResult out;

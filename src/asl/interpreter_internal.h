@@ -114,6 +114,9 @@ class Runner {
   const json::value& Context(const State& state, Frame& frame, int64_t retry_count);
   //! States.Runtime with AWS's prefix naming the state and its StateEntered event.
   Failure Runtime(const State& state, const Frame& frame, const std::string& message) const;
+  //! A path, template or intrinsic error as the state's failure: Runtime's words, the error's own name when
+  //! it has one (States.IntrinsicFailure, States.ReferencePathConflict, ...).
+  Failure FromError(const State& state, const Frame& frame, const AwsError& error) const;
 
   Clock& clock() { return clock_; }
   const ExecutionInfo& execution() const { return execution_; }

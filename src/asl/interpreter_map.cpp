@@ -35,12 +35,6 @@ Attempt Aborted() {
   return a;
 }
 
-Failure FromError(const Runner& runner, const State& s, const Frame& f, const AwsError& e) {
-  Failure failure = runner.Runtime(s, f, e.message);
-  if (!e.code.empty() && e.code != "InvalidPath") failure.error = e.code;
-  return failure;
-}
-
 // The CPUs this process may run on (its affinity mask: `taskset` narrows it).
 size_t UsableCpus() {
   cpu_set_t set;
@@ -145,11 +139,11 @@ StepResult Runner::RunParallel(const State& s, json::value& input, Frame& f) {
     const json::value& ctx = s.uses_context ? Context(s, f, retry_count) : kNoContext;
     json::value holder;
     auto effective = SelectInput(s.input_path, input, ctx, holder);
-    if (!effective) return FailedAttempt(FromError(*this, s, f, effective.error()));
+    if (!effective) return FailedAttempt(FromError(s, f, effective.error()));
     json::value branch_input;
     if (s.parameters.present) {
       auto applied = ApplyTemplate(s.parameters.compiled, **effective, ctx);
-      if (!applied) return FailedAttempt(FromError(*this, s, f, applied.error()));
+      if (!applied) return FailedAttempt(FromError(s, f, applied.error()));
       branch_input = std::move(*applied);
     } else {
       branch_input = **effective;
@@ -192,12 +186,12 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
     const json::value& ctx = s.uses_context ? Context(s, f, retry_count) : kNoContext;
     json::value holder;
     auto effective = SelectInput(s.input_path, input, ctx, holder);
-    if (!effective) return FailedAttempt(FromError(*this, s, f, effective.error()));
+    if (!effective) return FailedAttempt(FromError(s, f, effective.error()));
     json::value items_holder;
     const json::value* items = *effective;
     if (!s.items_path.absent()) {
       auto selected = SelectFrom(*s.items_path.path, **effective, ctx);
-      if (!selected) return FailedAttempt(FromError(*this, s, f, selected.error()));
+      if (!selected) return FailedAttempt(FromError(s, f, selected.error()));
       items_holder = std::move(*selected);
       items = &items_holder;
     }
@@ -208,7 +202,7 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
     size_t limit = static_cast<size_t>(s.max_concurrency);
     if (s.max_concurrency_path) {
       auto v = SelectFrom(*s.max_concurrency_path, **effective, ctx);
-      if (!v) return FailedAttempt(FromError(*this, s, f, v.error()));
+      if (!v) return FailedAttempt(FromError(s, f, v.error()));
       if (!(v->is_int64() && v->get_int64() >= 0) && !v->is_uint64()) {
         return FailedAttempt(
             Runtime(s, f, "The value of the field 'MaxConcurrencyPath' must be a non-negative integer: " + ToText(*v)));
@@ -254,7 +248,7 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
         auto applied = ApplyTemplate(s.parameters.compiled, **effective, item_ctx);
         if (!applied) {
           r.flow = Flow::kFailed;
-          r.failure = FromError(*this, s, f, applied.error());
+          r.failure = FromError(s, f, applied.error());
         } else {
           iteration_input = std::move(*applied);
         }

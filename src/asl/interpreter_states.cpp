@@ -20,12 +20,6 @@ StepResult Failed(Failure failure) {
   return r;
 }
 
-Failure FromError(const Runner& runner, const State& s, const Frame& f, const AwsError& e) {
-  Failure failure = runner.Runtime(s, f, e.message);
-  if (!e.code.empty() && e.code != "InvalidPath") failure.error = e.code;
-  return failure;
-}
-
 // OutputPath over the effective input (moved when it is the state's input itself).
 Result<json::value> OutputOf(const State& s, json::value& input, const json::value* effective, json::value& holder,
                              const json::value& context) {
@@ -201,14 +195,14 @@ StepResult Runner::RunPass(const State& s, json::value& input, Frame& f) {
   const json::value& ctx = s.uses_context ? Context(s, f, 0) : kNoContext;
   json::value holder;
   auto effective = SelectInput(s.input_path, input, ctx, holder);
-  if (!effective) return Failed(FromError(*this, s, f, effective.error()));
+  if (!effective) return Failed(FromError(s, f, effective.error()));
   Inspect(f, "afterInputPath", **effective);
   json::value result;
   if (s.result) {
     result = *s.result;
   } else if (s.parameters.present) {
     auto r = ApplyTemplate(s.parameters.compiled, **effective, ctx);
-    if (!r) return Failed(FromError(*this, s, f, r.error()));
+    if (!r) return Failed(FromError(s, f, r.error()));
     result = std::move(*r);
   } else if (*effective != &input) {
     result = std::move(holder);
@@ -220,7 +214,7 @@ StepResult Runner::RunPass(const State& s, json::value& input, Frame& f) {
   if (s.parameters.present) Inspect(f, "afterParameters", result);
   Inspect(f, "result", result);
   auto out = FinishOutput(s, input, std::move(result), ctx);
-  if (!out) return Failed(FromError(*this, s, f, out.error()));
+  if (!out) return Failed(FromError(s, f, out.error()));
   Inspect(f, "afterResultPath", *out);
   StepResult r;
   r.next = s.next_index;
@@ -232,11 +226,11 @@ StepResult Runner::RunChoice(const State& s, json::value& input, Frame& f) {
   const json::value& ctx = s.uses_context ? Context(s, f, 0) : kNoContext;
   json::value holder;
   auto effective = SelectInput(s.input_path, input, ctx, holder);
-  if (!effective) return Failed(FromError(*this, s, f, effective.error()));
+  if (!effective) return Failed(FromError(s, f, effective.error()));
   int next = -1;
   for (const auto& rule : s.choices) {
     auto matched = EvaluateRule(rule, **effective, ctx);
-    if (!matched) return Failed(FromError(*this, s, f, matched.error()));
+    if (!matched) return Failed(FromError(s, f, matched.error()));
     if (*matched) {
       next = rule.next_index;
       break;
@@ -245,7 +239,7 @@ StepResult Runner::RunChoice(const State& s, json::value& input, Frame& f) {
   if (next < 0) next = s.default_index;
   if (next < 0) return Failed(Failure{"States.NoChoiceMatched", "No Matches!"});
   auto out = OutputOf(s, input, *effective, holder, ctx);
-  if (!out) return Failed(FromError(*this, s, f, out.error()));
+  if (!out) return Failed(FromError(s, f, out.error()));
   StepResult r;
   r.next = next;
   r.output = std::move(*out);
@@ -256,7 +250,7 @@ StepResult Runner::RunWait(const State& s, json::value& input, Frame& f) {
   const json::value& ctx = s.uses_context ? Context(s, f, 0) : kNoContext;
   json::value holder;
   auto effective = SelectInput(s.input_path, input, ctx, holder);
-  if (!effective) return Failed(FromError(*this, s, f, effective.error()));
+  if (!effective) return Failed(FromError(s, f, effective.error()));
   int64_t until = clock_.NowMillis();
   if (s.seconds) {
     until += *s.seconds * 1000;
@@ -264,7 +258,7 @@ StepResult Runner::RunWait(const State& s, json::value& input, Frame& f) {
     until = *s.timestamp_ms;
   } else if (s.seconds_path) {
     auto v = SelectFrom(*s.seconds_path, **effective, ctx);
-    if (!v) return Failed(FromError(*this, s, f, v.error()));
+    if (!v) return Failed(FromError(s, f, v.error()));
     const bool integral =
         v->is_int64() || v->is_uint64() ||
         (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double())));
@@ -274,7 +268,7 @@ StepResult Runner::RunWait(const State& s, json::value& input, Frame& f) {
     until += static_cast<int64_t>(v->to_number<double>()) * 1000;
   } else if (s.timestamp_path) {
     auto v = SelectFrom(*s.timestamp_path, **effective, ctx);
-    if (!v) return Failed(FromError(*this, s, f, v.error()));
+    if (!v) return Failed(FromError(s, f, v.error()));
     const auto nanos = v->is_string() ? ParseTimestamp(std::string_view(v->get_string())) : std::nullopt;
     if (!nanos) {
       return Failed(Runtime(s, f,
@@ -290,7 +284,7 @@ StepResult Runner::RunWait(const State& s, json::value& input, Frame& f) {
     return r;
   }
   auto out = OutputOf(s, input, *effective, holder, ctx);
-  if (!out) return Failed(FromError(*this, s, f, out.error()));
+  if (!out) return Failed(FromError(s, f, out.error()));
   StepResult r;
   r.next = s.next_index;
   r.output = std::move(*out);
@@ -301,9 +295,9 @@ StepResult Runner::RunSucceed(const State& s, json::value& input, Frame& f) {
   const json::value& ctx = s.uses_context ? Context(s, f, 0) : kNoContext;
   json::value holder;
   auto effective = SelectInput(s.input_path, input, ctx, holder);
-  if (!effective) return Failed(FromError(*this, s, f, effective.error()));
+  if (!effective) return Failed(FromError(s, f, effective.error()));
   auto out = OutputOf(s, input, *effective, holder, ctx);
-  if (!out) return Failed(FromError(*this, s, f, out.error()));
+  if (!out) return Failed(FromError(s, f, out.error()));
   StepResult r;
   r.flow = Flow::kEnd;
   r.output = std::move(*out);
@@ -320,7 +314,7 @@ StepResult Runner::RunFail(const State& s, json::value& input, Frame& f) {
       if (!path) return path.error();
       return SelectFrom(*path, input, ctx);
     }();
-    if (!v) return FromError(*this, s, f, v.error());
+    if (!v) return FromError(s, f, v.error());
     if (!v->is_string()) {
       return Runtime(s, f, std::string("The value of the field '") + field + "' must be a string: " + ToText(*v));
     }

@@ -31,12 +31,6 @@ Attempt FailedAttempt(Failure failure) {
   return a;
 }
 
-Failure FromError(const Runner& runner, const State& s, const Frame& f, const AwsError& e) {
-  Failure failure = runner.Runtime(s, f, e.message);
-  if (!e.code.empty() && e.code != "InvalidPath") failure.error = e.code;
-  return failure;
-}
-
 // The clock a task's integration sees: its waits end at the task's TimeoutSeconds or the execution's
 // deadline, which then fire the matching cancellation (on a virtual clock nothing else would).
 class TaskClock final : public Clock {
@@ -118,7 +112,7 @@ StepResult Runner::WithRetry(const State& s, json::value& input, Frame& f,
         if (selected) {
           result = std::move(*selected);
         } else {
-          a.failure = FromError(*this, s, f, selected.error());
+          a.failure = FromError(s, f, selected.error());
           ok = false;
         }
       }
@@ -135,7 +129,7 @@ StepResult Runner::WithRetry(const State& s, json::value& input, Frame& f,
           return r;
         }
         if (!s.catches.empty()) input = std::move(kept);
-        a.failure = FromError(*this, s, f, out.error());
+        a.failure = FromError(s, f, out.error());
       }
     }
     const Failure& failure = a.failure;
@@ -190,7 +184,7 @@ StepResult Runner::WithRetry(const State& s, json::value& input, Frame& f,
           if (auto placed = catcher.result_path.path->Place(target, std::move(error_output)); !placed) {
             StepResult bad;
             bad.flow = Flow::kFailed;
-            bad.failure = FromError(*this, s, f, placed.error());
+            bad.failure = FromError(s, f, placed.error());
             return bad;
           }
           r.output = std::move(target);
@@ -222,12 +216,12 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
     }
     json::value holder;
     auto effective = SelectInput(s.input_path, input, ctx, holder);
-    if (!effective) return FailedAttempt(FromError(*this, s, f, effective.error()));
+    if (!effective) return FailedAttempt(FromError(s, f, effective.error()));
     Inspect(f, "afterInputPath", **effective);
     json::value parameters;
     if (s.parameters.present) {
       auto applied = ApplyTemplate(s.parameters.compiled, **effective, ctx);
-      if (!applied) return FailedAttempt(FromError(*this, s, f, applied.error()));
+      if (!applied) return FailedAttempt(FromError(s, f, applied.error()));
       parameters = std::move(*applied);
     } else {
       parameters = **effective;
@@ -239,7 +233,7 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
                                        std::tuple{&s.heartbeat_seconds_path, &heartbeat, "HeartbeatSecondsPath"}}) {
       if (!*path) continue;
       auto v = SelectFrom(**path, **effective, ctx);
-      if (!v) return FailedAttempt(FromError(*this, s, f, v.error()));
+      if (!v) return FailedAttempt(FromError(s, f, v.error()));
       *target = Seconds(*v);
       if (!*target) {
         return FailedAttempt(Runtime(
