@@ -38,6 +38,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import harness  # noqa: E402
+from athena_bench import cpu_model  # noqa: E402  (bench/ is this script's own directory, first on sys.path)
 import test_states_seed as pipeline  # noqa: E402
 
 TARGET_MS = 100
@@ -206,14 +207,6 @@ class Bench:
         self.server.cleanup()
         if code not in (0, None):
             print(f"xacct serve exited with {code} on SIGTERM", file=sys.stderr)
-
-
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "?"
 
 
 def main():
