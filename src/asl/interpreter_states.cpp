@@ -259,10 +259,11 @@ StepResult Runner::RunWait(const State& s, json::value& input, Frame& f) {
   } else if (s.seconds_path) {
     auto v = SelectFrom(*s.seconds_path, **effective, ctx);
     if (!v) return Failed(FromError(s, f, v.error()));
-    const bool integral =
+    const bool in_range = v->is_number() && v->to_number<double>() >= 0 && v->to_number<double>() <= 99999999;
+    const bool integral =  // range first: casting a double outside int64's range is undefined
         v->is_int64() || v->is_uint64() ||
-        (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double())));
-    if (!integral || v->to_number<double>() < 0 || v->to_number<double>() > 99999999) {
+        (v->is_double() && in_range && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double())));
+    if (!integral || !in_range) {
       return Failed(Runtime(s, f, "The SecondsPath parameter does not reference a valid integer value: " + ToText(*v)));
     }
     until += static_cast<int64_t>(v->to_number<double>()) * 1000;

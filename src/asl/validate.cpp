@@ -93,8 +93,8 @@ std::optional<int64_t> Checker::Integer(const json::object& o, std::string_view 
     n = v->get_int64();
   } else if (v->is_uint64()) {
     n = v->get_uint64() > static_cast<uint64_t>(max) ? max + 1 : static_cast<int64_t>(v->get_uint64());
-  } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double())) &&
-             std::abs(v->get_double()) < 1e15) {
+  } else if (v->is_double() && std::abs(v->get_double()) < 1e15 &&  // in range before the cast (UB otherwise)
+             v->get_double() == static_cast<double>(static_cast<int64_t>(v->get_double()))) {
     n = static_cast<int64_t>(v->get_double());
   } else {
     Schema("The value for the field '" + std::string(key) + "' must be an INTEGER", At(at, key));
