@@ -1,0 +1,1 @@
+# DynamoDB attribute values and expressions (pure). Included from src/CMakeLists.txt.

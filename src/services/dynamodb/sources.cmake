@@ -1,0 +1,1 @@
+# DynamoDB: the provider (tables, items, queries, resource policies). Included from src/CMakeLists.txt.

@@ -1,0 +1,1 @@
+# DynamoDB expression and attribute-value unit tests. Included from tests/CMakeLists.txt.
