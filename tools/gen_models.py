@@ -314,9 +314,15 @@ def PatchPath(name):
 
 
 def ApplyPatch(trimmed, patch):
-    """Adds the patch's shapes and structure members that the model lacks; returns what it added."""
+    """Adds the patch's shapes and structure members that the model lacks, and replaces the shapes under
+    "replace_shapes" (where AWS has since relaxed a constraint); returns how many it added or replaced."""
     shapes = trimmed["shapes"]
     added = 0
+    for name, shape in patch.get("replace_shapes", {}).items():
+        if name not in shapes:
+            raise SystemExit(f"gen_models: patch replaces {name}, which is not a shape of the model")
+        shapes[name] = TrimShape(shape)
+        added += 1
     for name, shape in patch.get("shapes", {}).items():
         if name not in shapes:
             shapes[name] = TrimShape(shape)

@@ -1,5 +1,7 @@
 #include "asl/clock.h"
 
+#include <algorithm>
+
 #include <chrono>
 #include <thread>
 
@@ -81,7 +83,8 @@ bool SystemClock::WaitUntil(int64_t deadline_ms, Cancellation& stop) {
         reached = true;
         break;
       }
-      waiter->cv.wait_for(lock, std::chrono::milliseconds(deadline_ms - now));
+      // In slices of an hour at most: a wait without a deadline (INT64_MAX) would overflow the duration.
+      waiter->cv.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(deadline_ms - now, 3600000)));
     }
   }
   // Waits that end by their deadline drop their callback: a long execution waits many times on one

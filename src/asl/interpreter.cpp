@@ -274,6 +274,7 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
   if (definition.timeout_seconds) {
     deadline = execution.redrive_ms.value_or(execution.start_ms) + *definition.timeout_seconds * 1000;
   }
+  if (options.max_duration_ms) deadline = std::min(deadline, execution.start_ms + *options.max_duration_ms);
   // On a real clock a watchdog fires the timeout while a task blocks; a virtual clock is checked at each
   // wait and transition instead (a waiting watchdog would move virtual time).
   Cancellation finished;
@@ -284,6 +285,7 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
     });
   }
   detail::Runner runner(execution, integrations, clock, sink, root, options.first_event_id, deadline);
+  if (!options.resume_submission.is_null()) runner.set_resume_submission(options.resume_submission);
   detail::Frame frame;
   frame.cancel = root;
   frame.top_level = true;

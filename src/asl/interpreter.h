@@ -75,8 +75,13 @@ struct TaskCall {
   std::string resource;    //!< the Task's Resource, as written ("arn:aws:states:::athena:startQueryExecution.sync")
   json::value parameters;  //!< the effective parameters
   std::string state_name;
-  std::string region;                    //!< the execution's region
-  std::string task_token;                //!< `$$.Task.Token` for .waitForTaskToken resources
+  std::string region;                        //!< the execution's region
+  std::string task_token;                    //!< `$$.Task.Token` for .waitForTaskToken resources
+  std::optional<int64_t> heartbeat_seconds;  //!< HeartbeatSeconds(Path): a callback task fails with
+                                             //!< States.HeartbeatTimeout when no heartbeat comes in time
+  //! The output of the TaskSubmitted event an earlier run of this very task recorded before the server
+  //! stopped (resume): a .sync integration continues that job instead of starting another.
+  const json::value* resumed_submission = nullptr;
   const json::value* context = nullptr;  //!< the context object
   Cancellation* stop = nullptr;          //!< fires on StopExecution, the state's TimeoutSeconds or the execution's
   Clock* clock = nullptr;                //!< for polling (.sync)
@@ -111,6 +116,10 @@ struct RunOptions {
   json::value input;           //!< that state's input (empty: the execution's input)
   int64_t first_event_id = 1;  //!< ids continue a persisted history when resuming
   bool emit_started = true;    //!< ExecutionStarted (false when resuming or redriving)
+  //! Resuming at a Task whose job a previous run had submitted: that TaskSubmitted event's output.
+  json::value resume_submission;
+  //! The longest the execution may run, from its start, whatever its TimeoutSeconds (EXPRESS: 5 minutes).
+  std::optional<int64_t> max_duration_ms;
 };
 
 struct Outcome {

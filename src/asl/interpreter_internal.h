@@ -122,6 +122,8 @@ class Runner {
   const ExecutionInfo& execution() const { return execution_; }
   int64_t deadline_ms() const { return deadline_ms_; }
   const std::shared_ptr<Cancellation>& root() const { return root_; }
+  //! The submission the first top-level state (a resumed Task) continues; see RunOptions.
+  void set_resume_submission(json::value submission) { resume_submission_ = std::move(submission); }
 
   // Per state type (interpreter_states.cpp, interpreter_task.cpp, interpreter_map.cpp).
   StepResult RunPass(const State& s, json::value& input, Frame& f);
@@ -145,6 +147,7 @@ class Runner {
   ExecutionSink& sink_;
   std::shared_ptr<Cancellation> root_;
   int64_t deadline_ms_;
+  json::value resume_submission_;  //!< taken by the first top-level Task that runs (resume)
   std::mutex sink_mu_;
   int64_t next_event_id_;
   json::value context_base_;

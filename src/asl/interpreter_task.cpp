@@ -295,6 +295,13 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
     call.state_name = s.name;
     call.region = execution_.region;
     call.task_token = token;
+    call.heartbeat_seconds = heartbeat;
+    json::value resumed;
+    if (f.top_level && !resume_submission_.is_null()) {
+      resumed = std::move(resume_submission_);  // only the first attempt of the resumed state continues it
+      resume_submission_ = nullptr;
+      call.resumed_submission = &resumed;
+    }
     call.context = &ctx;
     call.stop = scope.cancel().get();
     call.clock = &task_clock;
@@ -327,6 +334,13 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
       Emit(f, lambda ? "LambdaFunctionTimedOut" : "TaskTimedOut",
            lambda ? "lambdaFunctionTimedOutEventDetails" : "taskTimedOutEventDetails", std::move(d));
       return FailedAttempt(Failure{"States.Timeout", ""});
+    }
+    if (!result && result.error().code == "States.HeartbeatTimeout") {
+      json::object d;
+      identity(d);
+      d["error"] = "States.HeartbeatTimeout";
+      Emit(f, "TaskTimedOut", "taskTimedOutEventDetails", std::move(d));
+      return FailedAttempt(Failure{"States.HeartbeatTimeout", ""});
     }
     if (!result) {
       Failure failure{result.error().code.empty() ? "States.TaskFailed" : result.error().code, result.error().message};

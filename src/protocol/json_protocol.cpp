@@ -271,6 +271,31 @@ std::string EncodeJsonResponse(const model::ServiceModel& service, const model::
   return json::serialize(EncodeStructure(*op.output, output.get_object()));
 }
 
+namespace {
+
+//! DynamoDB's __type: the error's Coral namespace, "#", the code. Input validation and the service
+//! framework's own errors are Coral's (com.amazon.coral.validate#ValidationException,
+//! com.amazon.coral.service#UnrecognizedClientException, as DynamoDB answers them); the rest are the
+//! service's, e.g. "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException". Clients (botocore's
+//! JSON parser) take the part after '#' as the code.
+std::string DynamoDbErrorType(const model::ServiceModel& service, const std::string& code) {
+  if (code == "ValidationException") return "com.amazon.coral.validate#" + code;
+  static constexpr std::string_view kCoral[] = {
+      "AccessDeniedException",        "UnrecognizedClientException", "SerializationException",
+      "IncompleteSignatureException", "InvalidSignatureException",   "MissingAuthenticationTokenException",
+      "UnknownOperationException",    "ThrottlingException",         "ExpiredTokenException"};
+  for (const auto c : kCoral) {
+    if (code == c) return "com.amazon.coral.service#" + code;
+  }
+  std::string version;
+  for (const char c : service.api_version()) {
+    if (c != '-') version += c;
+  }
+  return "com.amazonaws.dynamodb.v" + version + "#" + code;
+}
+
+}  // namespace
+
 std::string EncodeJsonError(const model::ServiceModel& service, const AwsError& error) {
   std::string message_key = "message";
   if (const Shape* shape = service.FindErrorShape(error.code)) {
@@ -278,11 +303,22 @@ std::string EncodeJsonError(const model::ServiceModel& service, const AwsError& 
       if (member.name == "Message" || member.name == "message") message_key = member.name;
     }
   }
+  const bool dynamodb = service.name() == "dynamodb";
   json::object body;
-  body["__type"] = error.code;
+  body["__type"] = dynamodb ? DynamoDbErrorType(service, error.code) : error.code;
   body[message_key] = error.message;
-  // The error shape's other members (Athena's AthenaErrorCode, Organizations' Reason, ...).
-  for (const auto& [name, value] : error.fields) body[name] = value;
+  // The error shape's other members (Athena's AthenaErrorCode, Organizations' Reason, ...). DynamoDB's
+  // structured members (ConditionalCheckFailedException's Item, TransactionCanceledException's
+  // CancellationReasons) come as JSON text, already in their wire form, and go in as JSON.
+  for (const auto& [name, value] : error.fields) {
+    if (dynamodb && (value.starts_with('{') || value.starts_with('['))) {
+      if (auto parsed = ParseJson(value)) {
+        body[name] = std::move(*parsed);
+        continue;
+      }
+    }
+    body[name] = value;
+  }
   return json::serialize(body);
 }
 

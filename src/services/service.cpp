@@ -1,6 +1,7 @@
 #include "services/service.h"
 
 #include "services/athena/athena_provider.h"
+#include "services/dynamodb/dynamodb_provider.h"
 #include "services/glue/glue_provider.h"
 #include "services/iam/iam_provider.h"
 #include "services/organizations/organizations_provider.h"
@@ -11,8 +12,9 @@ namespace xacct::services {
 
 const std::vector<Provider>& Providers() {
   static const std::vector<Provider> providers{
-      {"iam", &IamHandlers()},   {"sts", &StsHandlers()},       {"organizations", &OrganizationsHandlers()},
-      {"glue", &GlueHandlers()}, {"athena", &AthenaHandlers()}, {"states", &StatesHandlers()},
+      {"iam", &IamHandlers()},           {"sts", &StsHandlers()},       {"organizations", &OrganizationsHandlers()},
+      {"glue", &GlueHandlers()},         {"athena", &AthenaHandlers()}, {"states", &StatesHandlers()},
+      {"dynamodb", &DynamoDbHandlers()},
   };
   return providers;
 }

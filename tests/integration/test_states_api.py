@@ -405,7 +405,7 @@ class IntegrationTest(StatesTest):
         self.assertIn("assumed-role/narrow/", done["cause"])
 
     def test_resources_xacct_does_not_serve_fail_the_task_naming_them(self):
-        for name, resource in (("ddb", "arn:aws:states:::dynamodb:putItem"),
+        for name, resource in (("ddb", "arn:aws:states:::dynamodb:scan"),
                                ("lambda", f"arn:aws:lambda:{REGION}:{TARGET}:function:f"),
                                ("sns", "arn:aws:states:::sns:publish")):
             done = self.run_to_end(self.create(f"unserved-{name}", task(resource, {})))

@@ -112,12 +112,19 @@ TEST(JsonEncodeTest, ErrorsCarryTypeAndMessage) {
   EXPECT_EQ(response.http_status, 400);
 
   const auto* dynamodb = model::ServiceModel::Find("dynamodb");
-  EXPECT_EQ(protocol::EncodeJsonError(*dynamodb,
-                                      AwsError::Client("ResourceNotFoundException", "Requested resource not found")),
-            R"({"__type":"ResourceNotFoundException","message":"Requested resource not found"})");
+  EXPECT_EQ(
+      protocol::EncodeJsonError(*dynamodb,
+                                AwsError::Client("ResourceNotFoundException", "Requested resource not found")),
+      R"({"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"})");
   EXPECT_EQ(protocol::JsonContentType(*dynamodb), "application/x-amz-json-1.0");
   EXPECT_EQ(protocol::EncodeJsonError(*dynamodb, AwsError::Client("ValidationException", "x")),
-            R"({"__type":"ValidationException","message":"x"})");
+            R"({"__type":"com.amazon.coral.validate#ValidationException","message":"x"})");
+  // DynamoDB's structured error members arrive as JSON text and go out as JSON.
+  AwsError failed = AwsError::Client("ConditionalCheckFailedException", "The conditional request failed");
+  failed.fields.emplace_back("Item", R"({"id":{"S":"a"}})");
+  EXPECT_EQ(protocol::EncodeJsonError(*dynamodb, failed),
+            R"({"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",)"
+            R"("message":"The conditional request failed","Item":{"id":{"S":"a"}}})");
 }
 
 }  // namespace

@@ -192,6 +192,68 @@ TEST(AslInterpreter, ExecutionTimeoutOnTheSystemClock) {
   EXPECT_EQ(sink.Types().back(), "ExecutionTimedOut");
 }
 
+TEST(AslInterpreter, MaxDurationTimesOutAnExecutionWhateverItsTimeoutSeconds) {
+  // EXPRESS executions run for five minutes at most: a one-hour Wait times out at minute five.
+  auto def = Parse(R"({"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":3600,"End":true}}})");
+  ManualClock clock(1700000000000, true);
+  Blocking integrations;
+  Sink sink;
+  Cancellation stop;
+  RunOptions options;
+  options.max_duration_ms = 300000;
+  Outcome out = asl::Run(*def, Info(), options, integrations, clock, sink, stop);
+  EXPECT_EQ(out.status, Outcome::Status::kTimedOut);
+  EXPECT_EQ(out.error, "States.Timeout");
+  EXPECT_EQ(clock.NowMillis(), 1700000000000 + 300000);
+}
+
+// Hands the task what it was given: the submission to continue and the heartbeat interval; "heartbeat" fails
+// as a callback task whose heartbeat did not come.
+class Recording final : public Integrations {
+ public:
+  Result<json::value> Invoke(TaskCall& call) override {
+    if (call.resource.ends_with(":heartbeat")) return AwsError::Client("States.HeartbeatTimeout", "");
+    json::object seen;
+    seen["resumed"] = call.resumed_submission != nullptr ? *call.resumed_submission : json::value(nullptr);
+    seen["heartbeat"] = call.heartbeat_seconds ? json::value(*call.heartbeat_seconds) : json::value(nullptr);
+    return json::value(std::move(seen));
+  }
+};
+
+TEST(AslInterpreter, AResumedTaskContinuesItsSubmittedJobOnceOnly) {
+  auto def = Parse(R"({"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::xacct-test:x.sync",
+    "HeartbeatSeconds":5,"ResultPath":"$.first","Next":"U"},
+    "U":{"Type":"Task","Resource":"arn:aws:states:::xacct-test:x.sync","ResultPath":"$.second","End":true}}})");
+  ManualClock clock;
+  Recording integrations;
+  Sink sink;
+  Cancellation stop;
+  RunOptions options;
+  options.start_at = "T";
+  options.input = json::object{};
+  options.resume_submission = json::object{{"QueryExecutionId", "q-1"}};
+  Outcome out = asl::Run(*def, Info(), options, integrations, clock, sink, stop);
+  ASSERT_EQ(out.status, Outcome::Status::kSucceeded) << out.error << out.cause;
+  EXPECT_EQ(
+      json::serialize(out.output),
+      R"({"first":{"resumed":{"QueryExecutionId":"q-1"},"heartbeat":5},"second":{"resumed":null,"heartbeat":null}})");
+}
+
+TEST(AslInterpreter, AMissedHeartbeatIsATaskTimedOutEvent) {
+  auto def = Parse(R"({"StartAt":"T","States":{"T":{"Type":"Task",
+    "Resource":"arn:aws:states:::xacct-test:heartbeat","HeartbeatSeconds":1,"End":true}}})");
+  ManualClock clock;
+  Recording integrations;
+  Sink sink;
+  Cancellation stop;
+  Outcome out = asl::Run(*def, Info(), RunOptions{}, integrations, clock, sink, stop);
+  EXPECT_EQ(out.status, Outcome::Status::kFailed);
+  EXPECT_EQ(out.error, "States.HeartbeatTimeout");
+  const auto types = sink.Types();
+  EXPECT_NE(std::find(types.begin(), types.end(), "TaskTimedOut"), types.end());
+  EXPECT_EQ(std::find(types.begin(), types.end(), "TaskFailed"), types.end());
+}
+
 TEST(AslInterpreter, ResumesAtAStateWithItsInputAndEventIds) {
   auto def = Parse(R"({"StartAt":"A","States":{"A":{"Type":"Pass","Result":"a","Next":"B"},
     "B":{"Type":"Pass","Parameters":{"resumed.$":"$.x"},"End":true}}})");

@@ -7,6 +7,41 @@
 
 namespace xacct::services::states {
 
+namespace {
+
+// The output of the TaskSubmitted event of `state`'s last attempt, when that attempt had submitted a job and
+// not ended before the server stopped: the resumed task continues that job.
+json::value PendingSubmission(store::Database& db, const store::Scope& scope, const std::string& id,
+                              const std::string& state) {
+  auto batches = db.List(scope, kHistoryKind, id + "/");
+  if (!batches) return nullptr;
+  std::string entered;
+  json::value submission;
+  for (const auto& batch : *batches) {
+    auto events = ParseJson(batch.body);
+    if (!events || !events->is_array()) continue;
+    for (const auto& event : events->as_array()) {
+      if (!event.is_object()) continue;
+      const json::object& e = event.as_object();
+      const std::string type = Str(e, "type");
+      if (type.ends_with("StateEntered")) {
+        const json::object* d = Obj(e, "stateEnteredEventDetails");
+        entered = d != nullptr ? Str(*d, "name") : "";
+        submission = nullptr;
+      } else if (type == "TaskSubmitted") {
+        const json::object* d = Obj(e, "taskSubmittedEventDetails");
+        auto output = ParseJson(d != nullptr ? Str(*d, "output") : "");
+        submission = output ? *output : json::value(nullptr);
+      } else if (type == "TaskSucceeded" || type == "TaskFailed" || type == "TaskTimedOut") {
+        submission = nullptr;
+      }
+    }
+  }
+  return entered == state ? submission : json::value(nullptr);
+}
+
+}  // namespace
+
 std::string RunningId(const store::Scope& scope, const std::string& id) {
   return scope.account + "/" + scope.region + "/" + id;
 }
@@ -88,6 +123,7 @@ void ExecutionRunner::ResumeAll() {
       if (input) {
         j->options.start_at = state;
         j->options.input = *input;
+        j->options.resume_submission = PendingSubmission(db_, scope, id, state);
       } else if (why.empty()) {
         why = "its checkpoint at state '" + state + "' is unreadable";
       }

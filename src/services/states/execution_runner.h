@@ -27,6 +27,7 @@
 #include "asl/interpreter.h"
 #include "services/service.h"
 #include "services/states/states_internal.h"
+#include "services/states/task_tokens.h"
 
 namespace xacct::services::states {
 
@@ -70,6 +71,8 @@ class ExecutionRunner {
   void SetBackends(const Backends& backends) { backends_ = backends; }
   const Backends& backends() const { return backends_; }
   store::Database& db() { return db_; }
+  //! The tokens of the tasks waiting for a callback (.waitForTaskToken).
+  TaskTokens& tokens() { return tokens_; }
 
   //! Queues an execution whose record is already stored (STANDARD) or an EXPRESS one; false when full or
   //! stopping.
@@ -105,6 +108,7 @@ class ExecutionRunner {
   Options options_;
   Backends backends_;
   asl::SystemClock clock_;
+  TaskTokens tokens_;
   std::atomic<bool> stopping_{false};
 
   std::mutex mu_;

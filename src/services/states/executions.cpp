@@ -45,6 +45,9 @@ Result<Request> Prepare(CallContext& ctx, const json::object& in, std::string_vi
 std::shared_ptr<ExecutionJob> ExpressJob(const Request& r, std::shared_ptr<const asl::Definition> definition) {
   auto job = std::make_shared<ExecutionJob>();
   job->express = true;
+  // "Express workflows can run for up to five minutes" (Developer Guide, "Standard and Express workflows"):
+  // past that the execution times out, whatever the definition's TimeoutSeconds.
+  job->options.max_duration_ms = kExpressMaxDurationMs;
   job->scope = ScopeOf(r.ref.account, r.ref.region);
   job->definition = std::move(definition);
   job->info.execution_arn = "arn:aws:states:" + r.ref.region + ":" + r.ref.account + ":express:" + r.ref.name + ":" +

@@ -49,6 +49,9 @@ void HistorySink::Append(asl::HistoryEvent&& event) {
     std::lock_guard lock(mu_);
     if (limit_failure_ || (dropping_ != nullptr && dropping_->load())) return;
     asl::HistoryEvent& e = event;
+    // A submitted job is on disk before the task waits for it, so that a resumed execution continues the
+    // job instead of submitting another (execution_resume.cpp).
+    const bool submitted = e.type == "TaskSubmitted";
     if (e.type == "ExecutionAborted" && abort_override_) {
       e.details = json::object{};
       if (!abort_error_.empty()) e.details["error"] = abort_error_;
@@ -70,7 +73,7 @@ void HistorySink::Append(asl::HistoryEvent&& event) {
     if (db_ == nullptr) return;
     if (pending_.empty()) pending_first_ = e.id;
     pending_.push_back(WireEvent(std::move(e)));
-    flush_now = pending_.size() >= kBatchEvents;
+    flush_now = submitted || pending_.size() >= kBatchEvents;
   }
   if (stop_now && stop_ != nullptr) stop_->Cancel("the execution history reached its quota");
   if (flush_now) (void)Flush();

@@ -11,6 +11,7 @@
 #include "policy/context.h"
 #include "protocol/json_protocol.h"
 #include "protocol/values.h"
+#include "services/states/execution_runner.h"
 #include "services/states/states_internal.h"
 #include "services/sts/sts_provider.h"
 
@@ -33,6 +34,7 @@ constexpr SdkService kSdkServices[] = {
     {"iam", "iam", "Iam", "Iam"},
     {"organizations", "organizations", "Organizations", "Organizations"},
     {"sfn", "states", "Sfn", "Sfn"},
+    {"dynamodb", "dynamodb", "DynamoDb", "DynamoDb"},
 };
 
 AwsError NotServed(std::string_view resource, std::string_view why) {
@@ -209,15 +211,11 @@ Result<json::value> InvokeAwsSdk(TaskEnv& env, asl::TaskCall& call, std::string_
   for (const auto& s : kSdkServices) {
     if (s.resource_name == service) sdk = &s;
   }
-  if (sdk == nullptr) {
-    return NotServed(call.resource, service == "s3" || service == "dynamodb"
-                                        ? "xacct routes AWS SDK integrations to its JSON and query services only "
-                                          "(athena, glue, sts, iam, organizations, sfn)"
-                                        : "xacct does not serve this service");
-  }
   if (action.find('.') != std::string_view::npos) {
-    return NotServed(call.resource, "AWS SDK integrations are served as Request Response only");
+    return NotServed(call.resource, "AWS SDK integrations are Request Response or .waitForTaskToken");
   }
+  if (service == "s3") return InvokeS3(env, call, action);
+  if (sdk == nullptr) return NotServed(call.resource, "xacct does not serve this service");
   const std::string operation = Pascal(action);
   const model::ServiceModel* model = model::ServiceModel::Find(sdk->provider);
   const model::Operation* op = model != nullptr ? model->FindOperation(operation) : nullptr;
@@ -241,6 +239,37 @@ Result<json::value> InvokeAwsSdk(TaskEnv& env, asl::TaskCall& call, std::string_
   return TaskOutput(sdk->provider, operation, *out, false, true);
 }
 
+Result<json::value> StatesIntegrations::InvokeWithCallback(asl::TaskCall& call, std::string_view service,
+                                                           std::string_view action) {
+  constexpr std::string_view kSuffix = ".waitForTaskToken";
+  const std::string_view base = action.substr(0, action.size() - kSuffix.size());
+  const bool served = service == "aws-sdk" || (service == "states" && base == "startExecution");
+  ExecutionRunner* runner = env_.backends.executions;
+  if (!served || runner == nullptr || call.task_token.empty() || call.stop == nullptr || call.clock == nullptr) {
+    return NotServed(call.resource,
+                     "the callback pattern (.waitForTaskToken) is served for the AWS SDK "
+                     "integrations and states:startExecution, in executions");
+  }
+  // Registered before the call: a worker may answer before the call returns.
+  auto waiter = runner->tokens().Register(call.task_token, env_.session->machine_arn());
+  const std::string token = call.task_token;
+  struct Release {
+    TaskTokens& tokens;
+    const std::string& token;
+    ~Release() { tokens.Finish(token); }
+  } release{runner->tokens(), token};
+  const std::string resource = call.resource;
+  call.resource = resource.substr(0, resource.size() - kSuffix.size());
+  auto sent = service == "aws-sdk" ? Invoke(call) : InvokeStartExecution(env_, call, "");
+  call.resource = resource;
+  if (!sent) return sent.error();
+  if (call.submitted) call.submitted(*sent);  // the call's response, before the wait (TaskSubmitted)
+  auto outcome = waiter->Wait(*call.clock, *call.stop, call.heartbeat_seconds);
+  if (!outcome) return outcome.error();
+  if (outcome->success) return outcome->output;
+  return AwsError::Client(outcome->error, outcome->cause);
+}
+
 Result<json::value> StatesIntegrations::Invoke(asl::TaskCall& call) {
   const std::string& resource = call.resource;
   const auto arn = ArnView::Parse(resource);
@@ -254,9 +283,7 @@ Result<json::value> StatesIntegrations::Invoke(asl::TaskCall& call) {
   if (colon == std::string_view::npos) return NotServed(resource, "it names no API action");
   const std::string_view service = rest.substr(0, colon);
   std::string_view action = rest.substr(colon + 1);
-  if (action.ends_with(".waitForTaskToken")) {
-    return NotServed(resource, "the callback pattern (.waitForTaskToken) is not served");
-  }
+  if (action.ends_with(".waitForTaskToken")) return InvokeWithCallback(call, service, action);
   if (service == "aws-sdk") {
     const auto second = action.find(':');
     if (second == std::string_view::npos) return NotServed(resource, "it names no API action");
@@ -269,7 +296,7 @@ Result<json::value> StatesIntegrations::Invoke(asl::TaskCall& call) {
   }
   if (service == "athena") return InvokeAthena(env_, call, action, pattern);
   if (service == "states" && action == "startExecution") return InvokeStartExecution(env_, call, pattern);
-  if (service == "dynamodb") return NotServed(resource, "xacct does not serve Amazon DynamoDB yet");
+  if (service == "dynamodb") return InvokeDynamoDb(env_, call, action, pattern);
   return NotServed(resource, "xacct does not serve this integration");
 }
 

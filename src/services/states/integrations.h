@@ -7,10 +7,15 @@
 //   arn:aws:states:::athena:startQueryExecution[.sync], :getQueryExecution, :getQueryResults,
 //                                                         :stopQueryExecution
 //   arn:aws:states:::states:startExecution[.sync | .sync:2]
-//   arn:aws:states:::aws-sdk:SERVICE:apiAction   SERVICE in athena, glue, sts, iam, organizations, sfn
+//   arn:aws:states:::dynamodb:getItem, :putItem, :updateItem, :deleteItem
+//   arn:aws:states:::aws-sdk:SERVICE:apiAction   SERVICE in athena, glue, sts, iam, organizations, sfn,
+//                                                 dynamodb, s3 (getObject, headObject, putObject,
+//                                                 deleteObject, listObjectsV2)
+//   RESOURCE.waitForTaskToken                     for the AWS SDK integrations and states:startExecution: the
+//                                                 call, then a wait for SendTask* (task_tokens.h)
 //
-// Anything else fails the task with States.TaskFailed and a cause naming the resource xacct does not serve
-// (DynamoDB included), so that a Catch on States.ALL or States.TaskFailed can handle it.
+// Anything else fails the task with States.TaskFailed and a cause naming the resource xacct does not serve,
+// so that a Catch on States.ALL or States.TaskFailed can handle it.
 #pragma once
 
 #include <functional>
@@ -36,6 +41,7 @@ class RoleSession {
   //! The session; an error whose message says why the role could not be assumed.
   Result<identity::Principal> Get();
   const std::string& role_arn() const { return role_arn_; }
+  const std::string& machine_arn() const { return machine_arn_; }
 
  private:
   authz::Authorizer& authz_;
@@ -60,6 +66,9 @@ class StatesIntegrations final : public asl::Integrations {
   Result<json::value> Invoke(asl::TaskCall& call) override;
 
  private:
+  //! RESOURCE.waitForTaskToken: the call, then the wait for its token's outcome.
+  Result<json::value> InvokeWithCallback(asl::TaskCall& call, std::string_view service, std::string_view action);
+
   TaskEnv env_;
 };
 
@@ -82,6 +91,11 @@ json::value TaskOutput(std::string_view service, std::string_view operation, con
 Result<json::value> InvokeStartExecution(TaskEnv& env, asl::TaskCall& call, std::string_view pattern);
 // integrations_athena.cpp
 Result<json::value> InvokeAthena(TaskEnv& env, asl::TaskCall& call, std::string_view action, std::string_view pattern);
+// integrations_dynamodb.cpp
+Result<json::value> InvokeDynamoDb(TaskEnv& env, asl::TaskCall& call, std::string_view action,
+                                   std::string_view pattern);
+// integrations_s3.cpp (aws-sdk:s3:ACTION)
+Result<json::value> InvokeS3(TaskEnv& env, asl::TaskCall& call, std::string_view action);
 // integrations.cpp
 Result<json::value> InvokeAwsSdk(TaskEnv& env, asl::TaskCall& call, std::string_view service, std::string_view action);
 

@@ -55,13 +55,21 @@ Result<json::value> InvokeAthena(TaskEnv& env, asl::TaskCall& call, std::string_
   if (!session) return session.error();
   const json::object params = call.parameters.is_object() ? call.parameters.as_object() : json::object{};
   std::string request_id;
-  auto out = CallOperation(env, *session, "athena", operation, params, &request_id);
-  if (!out) return TaskError("Athena", kServiceName, out.error(), request_id);
-  if (pattern.empty()) return TaskOutput("athena", operation, *out, true, false);
-
-  // Run a Job: report the submission, then poll the query as the role until it ends.
-  const std::string id = Str(*out, "QueryExecutionId");
-  if (call.submitted) call.submitted(TaskOutput("athena", operation, *out, true, false));
+  std::string id;
+  if (const json::value* resumed = call.resumed_submission; !pattern.empty() && resumed != nullptr &&
+                                                            resumed->is_object() &&
+                                                            !Str(resumed->as_object(), "QueryExecutionId").empty()) {
+    // The server stopped while this task waited for its query: poll that query rather than run it again (an
+    // INSERT that had finished would insert twice).
+    id = Str(resumed->as_object(), "QueryExecutionId");
+  } else {
+    auto out = CallOperation(env, *session, "athena", operation, params, &request_id);
+    if (!out) return TaskError("Athena", kServiceName, out.error(), request_id);
+    if (pattern.empty()) return TaskOutput("athena", operation, *out, true, false);
+    // Run a Job: report the submission, then poll the query as the role until it ends.
+    id = Str(*out, "QueryExecutionId");
+    if (call.submitted) call.submitted(TaskOutput("athena", operation, *out, true, false));
+  }
   asl::SystemClock system_clock;
   asl::Clock& clock = call.clock != nullptr ? *call.clock : system_clock;
   asl::Cancellation never;

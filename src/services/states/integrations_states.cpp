@@ -56,12 +56,19 @@ Result<json::value> InvokeStartExecution(TaskEnv& env, asl::TaskCall& call, std:
     }
   }
   std::string request_id;
-  auto started = CallOperation(env, *session, "states", "StartExecution", input, &request_id);
-  if (!started) return TaskError("StepFunctions", kServiceName, started.error(), request_id);
-  if (pattern.empty()) return TaskOutput("states", "StartExecution", *started, true, true);
-
-  const std::string execution_arn = Str(*started, "executionArn");
-  if (call.submitted) call.submitted(TaskOutput("states", "StartExecution", *started, true, true));
+  std::string execution_arn;
+  if (const json::value* resumed = call.resumed_submission; !pattern.empty() && resumed != nullptr &&
+                                                            resumed->is_object() &&
+                                                            !Str(resumed->as_object(), "ExecutionArn").empty()) {
+    // The server stopped while this task waited for its child: wait for that child, do not start another.
+    execution_arn = Str(resumed->as_object(), "ExecutionArn");
+  } else {
+    auto started = CallOperation(env, *session, "states", "StartExecution", input, &request_id);
+    if (!started) return TaskError("StepFunctions", kServiceName, started.error(), request_id);
+    if (pattern.empty()) return TaskOutput("states", "StartExecution", *started, true, true);
+    execution_arn = Str(*started, "executionArn");
+    if (call.submitted) call.submitted(TaskOutput("states", "StartExecution", *started, true, true));
+  }
   asl::SystemClock system_clock;
   asl::Clock& clock = call.clock != nullptr ? *call.clock : system_clock;
   asl::Cancellation never;

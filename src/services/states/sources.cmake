@@ -11,4 +11,8 @@ target_sources(xacct_services PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/execution_resume.cpp
   ${CMAKE_CURRENT_LIST_DIR}/integrations.cpp
   ${CMAKE_CURRENT_LIST_DIR}/integrations_athena.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/integrations_states.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/integrations_states.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/integrations_dynamodb.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/integrations_s3.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/task_tokens.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/task_callbacks.cpp)

@@ -34,6 +34,7 @@ inline constexpr std::string_view kHistoryKind = "states-history";
 inline constexpr std::string_view kRunningKind = "states-running";
 
 //! Step Functions' limits (Developer Guide, "Step Functions service quotas").
+inline constexpr int64_t kExpressMaxDurationMs = 5 * 60 * 1000;
 inline constexpr size_t kMaxPayloadBytes = 262144;        //!< input/output of an execution or state
 inline constexpr int64_t kMaxHistoryEvents = 25000;       //!< events in one execution's history
 inline constexpr int64_t kNameReuseMs = 90LL * 86400000;  //!< an execution name is unique for 90 days

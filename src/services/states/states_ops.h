@@ -35,6 +35,11 @@ Result<json::object> GetExecutionHistory(CallContext& ctx, const json::object& i
 
 Result<json::object> TestState(CallContext& ctx, const json::object& in);
 
+// task_callbacks.cpp
+Result<json::object> SendTaskSuccess(CallContext& ctx, const json::object& in);
+Result<json::object> SendTaskFailure(CallContext& ctx, const json::object& in);
+Result<json::object> SendTaskHeartbeat(CallContext& ctx, const json::object& in);
+
 Result<json::object> TagResource(CallContext& ctx, const json::object& in);
 Result<json::object> UntagResource(CallContext& ctx, const json::object& in);
 Result<json::object> ListTagsForResource(CallContext& ctx, const json::object& in);

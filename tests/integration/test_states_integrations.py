@@ -1,0 +1,237 @@
+"""Step Functions task integrations beyond Athena, through the real `xacct serve` and boto3 (Developer Guide:
+"Discover service integration patterns" (Wait for a Callback with Task Token), "Call DynamoDB APIs with Step
+Functions", "Learning to use AWS service SDK integrations"; API Reference: SendTaskSuccess, SendTaskFailure,
+SendTaskHeartbeat): callbacks and heartbeats, the optimized DynamoDB tasks and the DynamoDB and S3 SDK tasks,
+each called as the execution role, and a .sync task that continues its job after a restart."""
+import json
+import threading
+import time
+import unittest
+
+import botocore.exceptions
+
+from harness import ACCOUNTS, Server, ServerTest, allow, trust_policy
+from test_states_api import ROLE, STATES, TARGET, ECHO, history, machine, task, wait_done
+
+SOURCE = ACCOUNTS["source"][0]
+
+
+def callback_machine(heartbeat=None):
+    """Starts the child ECHO machine handing it the task token, then waits for someone to answer it."""
+    state = {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+             "Parameters": {"StateMachineArn.$": "$.child", "Input": {"token.$": "$$.Task.Token"}}, "End": True}
+    if heartbeat:
+        state["HeartbeatSeconds"] = heartbeat
+    return machine({"Ask": state})
+
+
+class IntegrationsTest(ServerTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        iam = cls.server.root("iam", "target")
+        iam.create_role(RoleName="sfn-exec", AssumeRolePolicyDocument=trust_policy(STATES))
+        iam.put_role_policy(RoleName="sfn-exec", PolicyName="all", PolicyDocument=allow("*"))
+        iam.create_user(UserName="worker")
+        iam.put_user_policy(UserName="worker", PolicyName="look", PolicyDocument=allow(
+            ["states:ListExecutions", "states:DescribeExecution"]))
+        key = iam.create_access_key(UserName="worker")["AccessKey"]
+        cls.worker = cls.server.client("stepfunctions", key["AccessKeyId"], key["SecretAccessKey"])
+        cls.iam = iam
+        cls.sfn = cls.server.root("stepfunctions", "target")
+        cls.child = cls.sfn.create_state_machine(name="child", definition=ECHO, roleArn=ROLE)["stateMachineArn"]
+
+    def create(self, name, definition, role=ROLE):
+        return self.sfn.create_state_machine(name=name, definition=definition, roleArn=role)["stateMachineArn"]
+
+    def start(self, arn, payload=None):
+        return self.sfn.start_execution(stateMachineArn=arn, input=json.dumps(payload or {}))["executionArn"]
+
+    def token_of_next_child(self, seen, timeout=10):
+        """The task token the waiting task handed to a child execution not in `seen`."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for e in self.sfn.list_executions(stateMachineArn=self.child)["executions"]:
+                if e["executionArn"] not in seen:
+                    seen.add(e["executionArn"])
+                    d = self.sfn.describe_execution(executionArn=e["executionArn"])
+                    return json.loads(d["input"])["token"]
+            time.sleep(0.02)
+        raise AssertionError("no child execution started")
+
+    def error_of(self, call, **kw):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            call(**kw)
+        return cm.exception.response["Error"]
+
+
+class CallbackTest(IntegrationsTest):
+    seen = set()
+
+    def test_send_task_success_ends_the_wait_with_its_output(self):
+        arn = self.start(self.create("cb-success", callback_machine()), {"child": self.child})
+        token = self.token_of_next_child(self.seen)
+        time.sleep(0.1)
+        self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], "RUNNING")
+        self.sfn.send_task_success(taskToken=token, output=json.dumps({"approved": True}))
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], json.loads(done["output"])), ("SUCCEEDED", {"approved": True}))
+        # A token answers once.
+        err = self.error_of(self.sfn.send_task_success, taskToken=token, output="{}")
+        self.assertEqual(err["Code"], "TaskTimedOut")
+        self.assertIn("Provided task does not exist anymore", err["Message"])
+        types = [e["type"] for e in history(self.sfn, arn)]
+        self.assertEqual(types[types.index("TaskScheduled"):],
+                         ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited",
+                          "ExecutionSucceeded"])
+
+    def test_send_task_failure_fails_the_task_with_its_error_and_cause(self):
+        flow = json.loads(callback_machine())
+        flow["States"]["Ask"]["Catch"] = [{"ErrorEquals": ["Review.Rejected"], "ResultPath": "$.why",
+                                           "Next": "Rejected"}]
+        del flow["States"]["Ask"]["End"]
+        flow["States"]["Ask"]["Next"] = "Approved"
+        flow["States"]["Approved"] = {"Type": "Succeed"}
+        flow["States"]["Rejected"] = {"Type": "Fail", "Error": "Rejected", "CausePath": "$.why.Cause"}
+        arn = self.start(self.create("cb-failure", json.dumps(flow)), {"child": self.child})
+        token = self.token_of_next_child(self.seen)
+        self.sfn.send_task_failure(taskToken=token, error="Review.Rejected", cause="too expensive")
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], done["error"], done["cause"]), ("FAILED", "Rejected", "too expensive"))
+
+    def test_no_heartbeat_within_heartbeat_seconds_is_a_heartbeat_timeout(self):
+        arn = self.start(self.create("cb-silent", callback_machine(heartbeat=1)), {"child": self.child})
+        self.token_of_next_child(self.seen)
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "States.HeartbeatTimeout"))
+        self.assertIn("TaskTimedOut", [e["type"] for e in history(self.sfn, arn)])
+
+    def test_heartbeats_keep_a_task_waiting_past_heartbeat_seconds(self):
+        arn = self.start(self.create("cb-beating", callback_machine(heartbeat=1)), {"child": self.child})
+        token = self.token_of_next_child(self.seen)
+        for _ in range(5):  # 2 s of waiting, a heartbeat every 0.4 s
+            time.sleep(0.4)
+            self.sfn.send_task_heartbeat(taskToken=token)
+        self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], "RUNNING")
+        self.sfn.send_task_success(taskToken=token, output='"done"')
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], done["output"]), ("SUCCEEDED", '"done"'))
+
+    def test_stop_execution_ends_a_waiting_task(self):
+        arn = self.start(self.create("cb-stopped", callback_machine()), {"child": self.child})
+        token = self.token_of_next_child(self.seen)
+        self.sfn.stop_execution(executionArn=arn, error="Operator", cause="no longer needed")
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], done["error"]), ("ABORTED", "Operator"))
+        self.assertEqual(self.error_of(self.sfn.send_task_success, taskToken=token, output="{}")["Code"],
+                         "TaskTimedOut")
+
+    def test_bad_tokens_outputs_and_callers_are_refused(self):
+        err = self.error_of(self.sfn.send_task_success, taskToken="AQB" + "x" * 100, output="{}")
+        self.assertEqual(err["Code"], "InvalidToken")
+        arn = self.start(self.create("cb-refusals", callback_machine()), {"child": self.child})
+        token = self.token_of_next_child(self.seen)
+        self.assertEqual(self.error_of(self.sfn.send_task_success, taskToken=token, output="{not json")["Code"],
+                         "InvalidOutput")
+        # A worker whose policy does not allow states:SendTaskSuccess on the machine.
+        err = self.error_of(self.worker.send_task_success, taskToken=token, output="{}")
+        self.assertEqual(err["Code"], "AccessDeniedException")
+        self.assertIn("states:SendTaskSuccess", err["Message"])
+        self.assertEqual(self.sfn.describe_execution(executionArn=arn)["status"], "RUNNING")
+        self.sfn.send_task_success(taskToken=token, output="{}")
+        self.assertEqual(wait_done(self.sfn, arn)["status"], "SUCCEEDED")
+
+    def test_optimized_integrations_without_a_callback_pattern_fail_naming_the_resource(self):
+        resource = "arn:aws:states:::athena:startQueryExecution.waitForTaskToken"
+        done = wait_done(self.sfn, self.start(self.create("cb-athena", task(resource, {"QueryString": "SELECT 1"}))))
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "States.TaskFailed"))
+        self.assertIn(resource, done["cause"])
+
+
+class S3SdkTest(IntegrationsTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.root("s3", "target").create_bucket(
+            Bucket="sfn-objects", CreateBucketConfiguration={"LocationConstraint": "ap-northeast-1"})
+
+    def test_put_get_head_list_and_delete_an_object(self):
+        sdk = "arn:aws:states:::aws-sdk:s3:"
+        flow = machine({
+            "Put": {"Type": "Task", "Resource": sdk + "putObject", "ResultPath": "$.put", "Next": "Get",
+                    "Parameters": {"Bucket": "sfn-objects", "Key": "reports/a.json", "Body.$": "$.report"}},
+            "Get": {"Type": "Task", "Resource": sdk + "getObject", "ResultPath": "$.got", "Next": "List",
+                    "Parameters": {"Bucket": "sfn-objects", "Key": "reports/a.json"},
+                    "ResultSelector": {"report.$": "States.StringToJson($.Body)", "size.$": "$.ContentLength",
+                                       "etag.$": "$.ETag"}},
+            "List": {"Type": "Task", "Resource": sdk + "listObjectsV2", "ResultPath": "$.listed", "Next": "Delete",
+                     "Parameters": {"Bucket": "sfn-objects", "Prefix": "reports/"}},
+            "Delete": {"Type": "Task", "Resource": sdk + "deleteObject", "ResultPath": "$.deleted", "Next": "Head",
+                       "Parameters": {"Bucket": "sfn-objects", "Key": "reports/a.json"}},
+            "Head": {"Type": "Task", "Resource": sdk + "headObject", "End": True,
+                     "Parameters": {"Bucket": "sfn-objects", "Key": "reports/a.json"},
+                     "Catch": [{"ErrorEquals": ["S3.NoSuchKeyException"], "ResultPath": "$.gone",
+                                "Next": "Gone"}]},
+            "Gone": {"Type": "Pass", "End": True}})
+        done = wait_done(self.sfn, self.start(self.create("s3-sdk", flow), {"report": {"rows": 10}}))
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        out = json.loads(done["output"])
+        body = json.dumps({"rows": 10}, separators=(",", ":"))
+        self.assertEqual(out["got"]["report"], {"rows": 10})
+        self.assertEqual(out["got"]["size"], len(body))
+        self.assertEqual(out["got"]["etag"], out["put"]["ETag"])
+        self.assertEqual([c["Key"] for c in out["listed"]["Contents"]], ["reports/a.json"])
+        self.assertEqual(out["listed"]["KeyCount"], 1)
+        self.assertEqual(out["gone"]["Error"], "S3.NoSuchKeyException")
+        s3 = self.server.root("s3", "target")
+        self.assertNotIn("Contents", s3.list_objects_v2(Bucket="sfn-objects", Prefix="reports/"))
+
+    def test_the_role_needs_the_s3_permission_of_the_operation(self):
+        self.iam.create_role(RoleName="s3-reader", AssumeRolePolicyDocument=trust_policy(STATES))
+        self.iam.put_role_policy(RoleName="s3-reader", PolicyName="read", PolicyDocument=allow("s3:GetObject"))
+        flow = task("arn:aws:states:::aws-sdk:s3:putObject", {"Bucket": "sfn-objects", "Key": "x", "Body": "y"})
+        arn = self.create("s3-denied", flow, role=f"arn:aws:iam::{TARGET}:role/s3-reader")
+        done = wait_done(self.sfn, self.start(arn))
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "S3.AccessDeniedException"))
+        self.assertIn("(Service: S3, Status Code: 403", done["cause"])
+
+
+class ResumeSyncTest(unittest.TestCase):
+    """A .sync task whose job was submitted before the server stopped waits for that job after the restart
+    rather than submitting another one (an Athena INSERT would otherwise insert twice)."""
+
+    def setUp(self):
+        self.server = Server().start()
+        iam = self.server.root("iam", "target")
+        iam.create_role(RoleName="sfn-exec", AssumeRolePolicyDocument=trust_policy(STATES))
+        iam.put_role_policy(RoleName="sfn-exec", PolicyName="all", PolicyDocument=allow("*"))
+        self.sfn = self.server.root("stepfunctions", "target")
+
+    def tearDown(self):
+        self.server.stop()
+        self.server.cleanup()
+
+    def test_a_sync_task_waits_for_the_child_it_started_before_the_restart(self):
+        child = self.sfn.create_state_machine(name="slow-child", roleArn=ROLE, definition=machine({
+            "Nap": {"Type": "Wait", "Seconds": 2, "Next": "Done"},
+            "Done": {"Type": "Pass", "Result": {"child": "done"}, "End": True}}))["stateMachineArn"]
+        parent = self.sfn.create_state_machine(name="parent", roleArn=ROLE, definition=task(
+            "arn:aws:states:::states:startExecution.sync:2", {"StateMachineArn": child}))["stateMachineArn"]
+        arn = self.sfn.start_execution(stateMachineArn=parent)["executionArn"]
+        deadline = time.time() + 10
+        while not self.sfn.list_executions(stateMachineArn=child)["executions"] and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        self.server.restart()
+        self.sfn = self.server.root("stepfunctions", "target")
+        done = wait_done(self.sfn, arn, timeout=30)
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        self.assertEqual(json.loads(done["output"])["Output"], {"child": "done"})
+        self.assertEqual(len(self.sfn.list_executions(stateMachineArn=child)["executions"]), 1)
+        types = [e["type"] for e in history(self.sfn, arn)]
+        self.assertEqual(types.count("TaskSubmitted"), 1)
+        self.assertEqual(types[-1], "ExecutionSucceeded")
+
+
+if __name__ == "__main__":
+    unittest.main()
