@@ -196,6 +196,97 @@ class S3SdkTest(IntegrationsTest):
         self.assertIn("(Service: S3, Status Code: 403", done["cause"])
 
 
+class DynamoDbTaskTest(IntegrationsTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        schema = {"KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                  "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                  "BillingMode": "PAY_PER_REQUEST"}
+        cls.ddb = cls.server.root("dynamodb", "target")
+        cls.ddb.create_table(TableName="orders", **schema)
+        cls.ddb.create_table(TableName="approvals", **schema)
+        cls.source_ddb = cls.server.root("dynamodb", "source")
+        cls.shared = cls.source_ddb.create_table(TableName="shared", **schema)["TableDescription"]["TableArn"]
+
+    def test_optimized_item_tasks_put_get_update_and_delete(self):
+        ddb = "arn:aws:states:::dynamodb:"
+        key = {"pk": {"S.$": "$.id"}}
+        flow = machine({
+            "Put": {"Type": "Task", "Resource": ddb + "putItem", "ResultPath": "$.put", "Next": "PutAgain",
+                    "Parameters": {"TableName": "orders", "Item": {"pk": {"S.$": "$.id"}, "qty": {"N": "1"}}}},
+            "PutAgain": {"Type": "Task", "Resource": ddb + "putItem", "ResultPath": "$.again", "Next": "Update",
+                         "Parameters": {"TableName": "orders", "Item": {"pk": {"S.$": "$.id"}},
+                                        "ConditionExpression": "attribute_not_exists(pk)"},
+                         "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"],
+                                    "ResultPath": "$.again", "Next": "Update"}]},
+            "Update": {"Type": "Task", "Resource": ddb + "updateItem", "ResultPath": "$.updated", "Next": "Get",
+                       "Parameters": {"TableName": "orders", "Key": key, "UpdateExpression": "ADD qty :n",
+                                      "ExpressionAttributeValues": {":n": {"N": "2"}}, "ReturnValues": "ALL_NEW"}},
+            "Get": {"Type": "Task", "Resource": ddb + "getItem", "ResultPath": "$.got", "Next": "Delete",
+                    "Parameters": {"TableName": "orders", "Key": key}},
+            "Delete": {"Type": "Task", "Resource": ddb + "deleteItem", "ResultPath": "$.deleted", "End": True,
+                       "Parameters": {"TableName": "orders", "Key": key, "ReturnValues": "ALL_OLD"}}})
+        done = wait_done(self.sfn, self.start(self.create("ddb-items", flow), {"id": "order-1"}))
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        out = json.loads(done["output"])
+        self.assertEqual(out["put"]["SdkHttpMetadata"]["HttpStatusCode"], 200)
+        self.assertIn("RequestId", out["put"]["SdkResponseMetadata"])
+        self.assertEqual(out["again"]["Error"], "DynamoDB.ConditionalCheckFailedException")
+        self.assertIn("(Service: AmazonDynamoDBv2; Status Code: 400; Error Code: ConditionalCheckFailedException;",
+                      out["again"]["Cause"])
+        self.assertEqual(out["updated"]["Attributes"], {"pk": {"S": "order-1"}, "qty": {"N": "3"}})
+        self.assertEqual(out["got"]["Item"], {"pk": {"S": "order-1"}, "qty": {"N": "3"}})
+        self.assertEqual(out["deleted"]["Attributes"]["qty"], {"N": "3"})
+        self.assertNotIn("Item", self.ddb.get_item(TableName="orders", Key={"pk": {"S": "order-1"}}))
+
+    def test_sdk_tasks_name_errors_dynamodb_in_mixed_case(self):
+        flow = task("arn:aws:states:::aws-sdk:dynamodb:query", {
+            "TableName": "missing", "KeyConditionExpression": "pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": "x"}}})
+        done = wait_done(self.sfn, self.start(self.create("ddb-sdk-missing", flow)))
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "DynamoDb.ResourceNotFoundException"))
+        self.ddb.put_item(TableName="orders", Item={"pk": {"S": "q"}, "v": {"S": "queried"}})
+        flow = task("arn:aws:states:::aws-sdk:dynamodb:query", {
+            "TableName": "orders", "KeyConditionExpression": "pk = :p",
+            "ExpressionAttributeValues": {":p": {"S": "q"}}})
+        done = wait_done(self.sfn, self.start(self.create("ddb-sdk-query", flow)))
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        out = json.loads(done["output"])
+        self.assertEqual((out["Count"], out["Items"][0]["v"]), (1, {"S": "queried"}))
+
+    def test_another_accounts_table_needs_its_resource_policy(self):
+        flow = task("arn:aws:states:::dynamodb:putItem", {"TableName": self.shared, "Item": {"pk": {"S": "from-sfn"}}})
+        arn = self.create("ddb-cross-account", flow)
+        done = wait_done(self.sfn, self.start(arn))
+        self.assertEqual((done["status"], done["error"]), ("FAILED", "DynamoDB.AccessDeniedException"))
+        self.assertIn("dynamodb:PutItem", done["cause"])
+        self.assertIn("no resource-based policy allows", done["cause"])
+        self.source_ddb.put_resource_policy(ResourceArn=self.shared, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "dynamodb:PutItem",
+                "Resource": self.shared}]}))
+        done = wait_done(self.sfn, self.start(arn))
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        item = self.source_ddb.get_item(TableName="shared", Key={"pk": {"S": "from-sfn"}})["Item"]
+        self.assertEqual(item, {"pk": {"S": "from-sfn"}})
+
+    def test_a_callback_through_a_table_the_worker_reads(self):
+        """The classic pattern: the task writes its token to a table and waits; a worker finds it there."""
+        flow = task("arn:aws:states:::aws-sdk:dynamodb:putItem.waitForTaskToken", {
+            "TableName": "approvals",
+            "Item": {"pk": {"S.$": "$.request"}, "token": {"S.$": "$$.Task.Token"}}})
+        arn = self.start(self.create("ddb-callback", flow), {"request": "r-7"})
+        deadline = time.time() + 10
+        item = {}
+        while "Item" not in item and time.time() < deadline:
+            item = self.ddb.get_item(TableName="approvals", Key={"pk": {"S": "r-7"}})
+            time.sleep(0.02)
+        self.sfn.send_task_success(taskToken=item["Item"]["token"]["S"], output='{"approved": "yes"}')
+        done = wait_done(self.sfn, arn)
+        self.assertEqual((done["status"], json.loads(done["output"])), ("SUCCEEDED", {"approved": "yes"}))
+
+
 class ResumeSyncTest(unittest.TestCase):
     """A .sync task whose job was submitted before the server stopped waits for that job after the restart
     rather than submitting another one (an Athena INSERT would otherwise insert twice)."""
