@@ -136,6 +136,18 @@ struct Outcome {
 //! (any other reason text is taken as the cause, with no error).
 std::string AbortReason(std::string_view error, std::string_view cause);
 
+//! What a host that runs executions on a pool of threads learns of them: the calling thread starts or stops
+//! waiting (a Wait state, a Task's call, a nested Map or Parallel), so that the host can start another thread
+//! while this one waits (services/states/execution_runner.h).
+class BlockingObserver {
+ public:
+  virtual ~BlockingObserver() = default;
+  virtual void Blocked() = 0;
+  virtual void Unblocked() = 0;
+};
+//! Sets the observer of the calling thread (null: none); the interpreter calls it on that thread only.
+void ObserveBlocking(BlockingObserver* observer);
+
 //! Runs an execution to its end (blocking), emitting ExecutionStarted ... ExecutionSucceeded/Failed/
 //! Aborted/TimedOut. `stop` aborts it (StopExecution: ExecutionAborted with its error and cause).
 Outcome Run(const Definition& definition, const ExecutionInfo& execution, const RunOptions& options,

@@ -52,6 +52,11 @@ struct Group {
 // the enclosing Map's worker that waits for it.
 thread_local std::vector<Group*> tls_groups;
 
+// The host's observer of the current thread (an execution runner's worker), and how deep in BlockingRegions the
+// thread is: the observer hears of the outermost region only.
+thread_local BlockingObserver* tls_observer = nullptr;
+thread_local int tls_blocking_depth = 0;
+
 // Runs body(0..n-1) with up to `limit` iterations at once (0: kMaxThreads). Workers pull indices from a
 // counter; the calling thread is one of them and as many as there are CPUs start. While iterations are left,
 // a monitor thread adds a worker whenever every running worker is blocked (BlockingRegion: waiting on the
@@ -128,10 +133,12 @@ struct FirstFailure {
 
 BlockingRegion::BlockingRegion() {
   for (Group* g : tls_groups) ++g->blocked;
+  if (tls_blocking_depth++ == 0 && tls_observer != nullptr) tls_observer->Blocked();
 }
 
 BlockingRegion::~BlockingRegion() {
   for (Group* g : tls_groups) --g->blocked;
+  if (--tls_blocking_depth == 0 && tls_observer != nullptr) tls_observer->Unblocked();
 }
 
 StepResult Runner::RunParallel(const State& s, json::value& input, Frame& f) {
@@ -292,3 +299,9 @@ StepResult Runner::RunMap(const State& s, json::value& input, Frame& f) {
 }
 
 }  // namespace xacct::asl::detail
+
+namespace xacct::asl {
+
+void ObserveBlocking(BlockingObserver* observer) { detail::tls_observer = observer; }
+
+}  // namespace xacct::asl

@@ -514,6 +514,18 @@ class CliTest(StatesTest):
         self.assertEqual(json.loads(json.loads(out.stdout)["output"]), {"s": 1})
 
 
+class WaitingExecutionsTest(StatesTest):
+    def test_waiting_executions_do_not_hold_up_the_ones_behind_them(self):
+        """70 executions that each wait 2 s end together: a waiting execution frees its place in the pool of 32
+        (which would otherwise take three rounds, 6 s)."""
+        arn = self.create("nap", machine({"Nap": {"Type": "Wait", "Seconds": 2, "End": True}}))
+        began = time.time()
+        arns = [self.sfn.start_execution(stateMachineArn=arn)["executionArn"] for _ in range(70)]
+        for execution in arns:
+            self.assertEqual(wait_done(self.sfn, execution)["status"], "SUCCEEDED")
+        self.assertLess(time.time() - began, 5.0)
+
+
 class RestartTest(unittest.TestCase):
     """Executions outlive the server: a clean stop leaves them RUNNING, the next start resumes each at its last
     checkpoint, or fails it visibly when it cannot."""

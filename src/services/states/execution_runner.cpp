@@ -63,7 +63,7 @@ ExecutionRunner::ExecutionRunner(store::Database& db, identity::IdentityStore& i
                                  Options options)
     : db_(db), identities_(identities), authz_(authz), options_(options) {
   const unsigned threads = std::max(1u, options_.threads);
-  workers_.reserve(threads);
+  std::lock_guard lock(mu_);  // workers that start growing the pool read workers_ under it
   for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { Work(); });
   flusher_ = std::thread([this] { FlushLoop(); });
 }
@@ -80,6 +80,7 @@ bool ExecutionRunner::Submit(const std::shared_ptr<ExecutionJob>& job) {
     if (stopping_ || queue_.size() >= options_.max_queued) return false;
     live_[job->express ? job->info.execution_arn : KeyOf(job->scope, job->id)] = job;
     queue_.push_back(job);
+    GrowLocked();
   }
   wake_.notify_one();
   return true;
@@ -101,11 +102,14 @@ void ExecutionRunner::RunNow(const std::shared_ptr<ExecutionJob>& job) {
 }
 
 void ExecutionRunner::Work() {
+  asl::ObserveBlocking(this);
   for (;;) {
     std::shared_ptr<ExecutionJob> job;
     {
       std::unique_lock lock(mu_);
+      ++idle_;
       wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      --idle_;
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -115,6 +119,25 @@ void ExecutionRunner::Work() {
     std::lock_guard lock(mu_);
     if (auto it = live_.find(key); it != live_.end() && it->second == job) live_.erase(it);
   }
+}
+
+void ExecutionRunner::Blocked() {
+  std::lock_guard lock(mu_);
+  ++blocked_;
+  GrowLocked();
+}
+
+void ExecutionRunner::Unblocked() {
+  std::lock_guard lock(mu_);
+  --blocked_;
+}
+
+void ExecutionRunner::GrowLocked() {
+  const size_t busy = workers_.size() - idle_ - blocked_;
+  if (stopping_ || queue_.size() <= idle_ || busy >= options_.threads || workers_.size() >= options_.max_threads) {
+    return;
+  }
+  workers_.emplace_back([this] { Work(); });
 }
 
 void ExecutionRunner::FlushLoop() {
@@ -296,7 +319,7 @@ void ExecutionRunner::Shutdown() {
   std::vector<std::shared_ptr<ExecutionJob>> jobs;
   {
     std::lock_guard lock(mu_);
-    if (stopping_ && workers_.empty()) return;
+    if (stopping_ && workers_.empty() && !flusher_.joinable()) return;
     stopping_ = true;  // sinks drop what arrives from now on: no outcome is recorded
     for (const auto& [_, job] : live_) jobs.push_back(job);
     queue_.clear();
@@ -304,10 +327,14 @@ void ExecutionRunner::Shutdown() {
   for (const auto& job : jobs) job->stop.Cancel("xacct is shutting down");
   wake_.notify_all();
   flush_cv_.notify_all();
-  for (auto& w : workers_) {
+  std::vector<std::thread> workers;
+  {
+    std::lock_guard lock(mu_);  // no worker starts once stopping_ is set
+    workers.swap(workers_);
+  }
+  for (auto& w : workers) {
     if (w.joinable()) w.join();
   }
-  workers_.clear();
   if (flusher_.joinable()) flusher_.join();
 }
 

@@ -1,7 +1,9 @@
 // Runs Step Functions executions in the background (Developer Guide, "Standard and Express workflows";
-// API Reference, StartExecution, StopExecution, RedriveExecution). A fixed set of worker threads takes
-// executions from a queue; an execution holds its worker until it ends (a Wait or a .sync task blocks it), so
-// the pool is sized for many waiting executions rather than for the cores.
+// API Reference, StartExecution, StopExecution, RedriveExecution). Worker threads take executions from a queue;
+// an execution holds its worker until it ends. While a worker waits (a Wait state, a Task's call or callback,
+// a .sync poll: asl::BlockingObserver), it does not count against the pool's size: when executions are queued
+// and every worker that is not waiting is busy, another worker starts, up to max_threads. So executions that
+// wait do not hold up the ones behind them.
 //
 // Each execution runs as a session of its state machine's role, assumed for the service principal
 // states.amazonaws.com with aws:SourceArn = the state machine and aws:SourceAccount = its account (so that
@@ -56,11 +58,12 @@ struct ExecutionJob {
   int64_t stop_ms = 0;
 };
 
-class ExecutionRunner {
+class ExecutionRunner final : private asl::BlockingObserver {
  public:
   struct Options {
-    unsigned threads = 32;      //!< executions that run at once (the others wait, RUNNING, in the queue)
-    size_t max_queued = 10000;  //!< beyond this StartExecution answers ExecutionLimitExceeded
+    unsigned threads = 32;        //!< executions that run at once, not counting those waiting
+    unsigned max_threads = 1024;  //!< workers in all, waiting ones included (the others wait in the queue)
+    size_t max_queued = 10000;    //!< beyond this StartExecution answers ExecutionLimitExceeded
   };
   ExecutionRunner(store::Database& db, identity::IdentityStore& identities, authz::Authorizer& authz, Options options);
   ~ExecutionRunner();
@@ -95,6 +98,11 @@ class ExecutionRunner {
  private:
   void Work();
   void FlushLoop();
+  // asl::BlockingObserver, called on a worker's own thread.
+  void Blocked() override;
+  void Unblocked() override;
+  //! Starts a worker when a queued execution would otherwise wait for a worker that is only waiting. mu_ held.
+  void GrowLocked();
   void Execute(const std::shared_ptr<ExecutionJob>& job);
   //! Records the outcome: final record, last events, checkpoint and running index removed, in one commit.
   void Finish(const std::shared_ptr<ExecutionJob>& job, const asl::Outcome& outcome);
@@ -114,6 +122,8 @@ class ExecutionRunner {
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::shared_ptr<ExecutionJob>> queue_;
+  size_t idle_ = 0;                                            //!< workers waiting for a job
+  size_t blocked_ = 0;                                         //!< workers whose execution waits
   std::map<std::string, std::shared_ptr<ExecutionJob>> live_;  //!< by KeyOf (STANDARD) or ARN (EXPRESS)
   std::vector<std::thread> workers_;
   std::thread flusher_;

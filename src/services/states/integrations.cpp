@@ -245,7 +245,9 @@ Result<json::value> StatesIntegrations::InvokeWithCallback(asl::TaskCall& call, 
   const std::string_view base = action.substr(0, action.size() - kSuffix.size());
   const bool served = service == "aws-sdk" || (service == "states" && base == "startExecution");
   ExecutionRunner* runner = env_.backends.executions;
-  if (!served || runner == nullptr || call.task_token.empty() || call.stop == nullptr || call.clock == nullptr) {
+  // TestState (no state machine) answers in the request: it cannot wait for a callback.
+  if (!served || runner == nullptr || env_.session->machine_arn().empty() || call.task_token.empty() ||
+      call.stop == nullptr || call.clock == nullptr) {
     return NotServed(call.resource,
                      "the callback pattern (.waitForTaskToken) is served for the AWS SDK "
                      "integrations and states:startExecution, in executions");
