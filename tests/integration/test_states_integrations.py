@@ -195,6 +195,105 @@ class S3SdkTest(IntegrationsTest):
         self.assertEqual((done["status"], done["error"]), ("FAILED", "S3.AccessDeniedException"))
         self.assertIn("(Service: S3, Status Code: 403", done["cause"])
 
+    def run_steps(self, name, steps):
+        """Runs the steps (state name, S3 action, Parameters) in order, each result at $.NAME; a failed step's
+        error and cause are its result, so that one execution shows every step."""
+        sdk = "arn:aws:states:::aws-sdk:s3:"
+        states = {}
+        for i, (state, action, params) in enumerate(steps):
+            nxt = steps[i + 1][0] if i + 1 < len(steps) else "Done"
+            states[state] = {"Type": "Task", "Resource": sdk + action, "Parameters": params, "ResultPath": "$." + state,
+                             "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$." + state, "Next": nxt}],
+                             "Next": nxt}
+        states["Done"] = {"Type": "Pass", "End": True}
+        done = wait_done(self.sfn, self.start(self.create(name, machine(states))))
+        self.assertEqual(done["status"], "SUCCEEDED", done)
+        return json.loads(done["output"])
+
+    def test_every_implemented_s3_operation_is_an_sdk_action(self):
+        bucket = "sfn-made"
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*"}]})
+        csv = "x,y\n1,2\n"
+        out = self.run_steps("s3-sdk-operations", [
+            ("create", "createBucket", {"Bucket": bucket,
+                                        "CreateBucketConfiguration": {"LocationConstraint": "ap-northeast-1"}}),
+            ("headBucket", "headBucket", {"Bucket": bucket}),
+            ("tagBucket", "putBucketTagging", {"Bucket": bucket,
+                                               "Tagging": {"TagSet": [{"Key": "team", "Value": "data"}]}}),
+            ("bucketTags", "getBucketTagging", {"Bucket": bucket}),
+            ("put", "putObject", {"Bucket": bucket, "Key": "in/a b.csv", "Body": csv, "ContentType": "text/csv",
+                                  "Metadata": {"owner": "etl"}, "Tagging": "stage=raw"}),
+            ("head", "headObject", {"Bucket": bucket, "Key": "in/a b.csv"}),
+            ("copy", "copyObject", {"Bucket": bucket, "Key": "out/b.csv", "CopySource": f"{bucket}/in/a b.csv"}),
+            ("list", "listObjectsV2", {"Bucket": bucket, "Delimiter": "/"}),
+            ("listIn", "listObjectsV2", {"Bucket": bucket, "Prefix": "in/", "MaxKeys": 5}),
+            ("objectTags", "getObjectTagging", {"Bucket": bucket, "Key": "in/a b.csv"}),
+            ("putPolicy", "putBucketPolicy", {"Bucket": bucket, "Policy": policy}),
+            ("policy", "getBucketPolicy", {"Bucket": bucket}),
+            ("location", "getBucketLocation", {"Bucket": bucket}),
+            ("buckets", "listBuckets", {}),
+            ("get", "getObject", {"Bucket": bucket, "Key": "out/b.csv"}),
+            ("deleteIn", "deleteObject", {"Bucket": bucket, "Key": "in/a b.csv"}),
+            ("deleteOut", "deleteObject", {"Bucket": bucket, "Key": "out/b.csv"}),
+            ("deleteBucket", "deleteBucket", {"Bucket": bucket}),
+        ])
+        cases = [
+            ("create", "Location", "/sfn-made"),
+            ("headBucket", "BucketRegion", "ap-northeast-1"),
+            ("bucketTags", "TagSet", [{"Key": "team", "Value": "data"}]),
+            ("head", "ContentType", "text/csv"),
+            ("head", "Metadata", {"owner": "etl"}),
+            ("head", "ContentLength", len(csv)),
+            ("copy", "CopyObjectResult", {"ETag": out["put"]["ETag"],
+                                          "LastModified": out["copy"]["CopyObjectResult"]["LastModified"]}),
+            ("list", "CommonPrefixes", [{"Prefix": "in/"}, {"Prefix": "out/"}]),
+            ("list", "KeyCount", 2),
+            ("list", "IsTruncated", False),
+            ("listIn", "MaxKeys", 5),
+            ("objectTags", "TagSet", [{"Key": "stage", "Value": "raw"}]),
+            ("location", "LocationConstraint", "ap-northeast-1"),
+            ("get", "Body", csv),
+            ("get", "ContentType", "text/csv"),
+            ("get", "Metadata", {"owner": "etl"}),
+        ]
+        for step, member, expected in cases:
+            with self.subTest(step=step, member=member):
+                self.assertEqual(out[step].get(member), expected, out[step])
+        self.assertEqual([c["Key"] for c in out["listIn"]["Contents"]], ["in/a b.csv"])
+        self.assertRegex(out["listIn"]["Contents"][0]["LastModified"], r"^\d{4}-\d\d-\d\dT.*Z$")
+        self.assertEqual(json.loads(out["policy"]["Policy"]), json.loads(policy))
+        self.assertIn(bucket, [b["Name"] for b in out["buckets"]["Buckets"]])
+        for step in ("tagBucket", "putPolicy", "deleteIn", "deleteOut", "deleteBucket"):
+            self.assertNotIn("Error", out[step], step)
+        s3 = self.server.root("s3", "target")
+        self.assertNotIn(bucket, [b["Name"] for b in s3.list_buckets()["Buckets"]])
+
+    def test_s3_errors_are_the_java_sdk_exceptions(self):
+        # HEAD answers have no body: the Java SDK v2 (which Step Functions uses) names a 404 by the error the
+        # operation declares (HeadObject: NoSuchKey, HeadBucket: NoSuchBucket).
+        out = self.run_steps("s3-sdk-errors", [
+            ("getMissing", "getObject", {"Bucket": "sfn-objects", "Key": "missing"}),
+            ("headMissing", "headObject", {"Bucket": "sfn-objects", "Key": "missing"}),
+            ("noBucket", "headBucket", {"Bucket": "sfn-no-such-bucket"}),
+            ("listNoBucket", "listObjectsV2", {"Bucket": "sfn-no-such-bucket"}),
+            ("noKey", "getObject", {"Bucket": "sfn-objects"}),
+            ("notServed", "getBucketCors", {"Bucket": "sfn-objects"}),
+        ])
+        cases = [
+            ("getMissing", "S3.NoSuchKeyException", "The specified key does not exist. (Service: S3, Status Code: 404"),
+            ("headMissing", "S3.NoSuchKeyException", "(Service: S3, Status Code: 404"),
+            ("noBucket", "S3.NoSuchBucketException", "(Service: S3, Status Code: 404"),
+            ("listNoBucket", "S3.NoSuchBucketException", "The specified bucket does not exist"),
+            ("noKey", "S3.ValidationErrorException", "Missing required parameter: Key"),
+            ("notServed", "States.TaskFailed", "arn:aws:states:::aws-sdk:s3:getBucketCors"),
+        ]
+        for step, error, cause in cases:
+            with self.subTest(step=step):
+                self.assertEqual(out[step]["Error"], error, out[step])
+                self.assertIn(cause, out[step]["Cause"])
+
 
 class DynamoDbTaskTest(IntegrationsTest):
     @classmethod

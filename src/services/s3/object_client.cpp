@@ -172,23 +172,6 @@ Result<ObjectInfo> ObjectClient::PutFile(const identity::Principal& caller, auth
   return InfoOf(s3_, *stored);
 }
 
-Result<ObjectClient::Deleted> ObjectClient::Delete(const identity::Principal& caller, authz::RequestInfo& info,
-                                                   std::string_view bucket, std::string_view key,
-                                                   std::string* explanation) {
-  Internal in(caller, "DELETE", bucket, key);
-  Call c{s3_, in.req, in.who, info, "DeleteObject", {}, {}, {}, {}, {}};
-  auto b = Load(s3_, bucket);
-  if (!b) return b.error();
-  c.bucket = std::move(*b);
-  if (auto s = c.RequireBucket(); !s) return s.error();
-  auto allowed = AuthorizeOperation(c);
-  if (explanation != nullptr) *explanation = c.explanation;
-  if (!allowed) return allowed.error();
-  auto out = DeleteOne(c, std::string(key), std::nullopt);
-  if (!out) return out.error();
-  return Deleted{out->version_id, out->delete_marker};
-}
-
 Status ObjectClient::Discard(const ObjectInfo& object) {
   store::Released released;
   auto s = s3_.db().Write([&](store::Transaction& tx) -> Status {

@@ -42,14 +42,6 @@ class ObjectClient {
   Result<ObjectInfo> PutFile(const identity::Principal& caller, authz::RequestInfo& info, std::string_view bucket,
                              std::string_view key, const std::filesystem::path& file, std::string_view content_type,
                              std::string* explanation = nullptr, bool move = false);
-  //! Deletes the object as DeleteObject does (s3:DeleteObject on it): the current version, or a delete marker
-  //! in a versioned bucket. Deleting a key that does not exist succeeds, as in S3.
-  struct Deleted {
-    std::string version_id;
-    bool delete_marker = false;
-  };
-  Result<Deleted> Delete(const identity::Principal& caller, authz::RequestInfo& info, std::string_view bucket,
-                         std::string_view key, std::string* explanation = nullptr);
   //! Removes a version this client stored (a write a failed query leaves behind: Athena would leave it,
   //! xacct cleans up). Internal housekeeping, not an S3 call: nothing is authorized.
   Status Discard(const ObjectInfo& object);

@@ -9,8 +9,8 @@
 //   arn:aws:states:::states:startExecution[.sync | .sync:2]
 //   arn:aws:states:::dynamodb:getItem, :putItem, :updateItem, :deleteItem
 //   arn:aws:states:::aws-sdk:SERVICE:apiAction   SERVICE in athena, glue, sts, iam, organizations, sfn,
-//                                                 dynamodb, s3 (getObject, headObject, putObject,
-//                                                 deleteObject, listObjectsV2)
+//                                                 dynamodb, s3 (every S3 operation xacct implements,
+//                                                 through S3's own handler: services/s3/internal_call.h)
 //   RESOURCE.waitForTaskToken                     for the AWS SDK integrations and states:startExecution: the
 //                                                 call, then a wait for SendTask* (task_tokens.h)
 //
