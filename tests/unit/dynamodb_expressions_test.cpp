@@ -566,6 +566,66 @@ TEST(DynamoDbConditions, InTakesAtMostOneHundredOperands) {
             kCond + "The IN operator is provided with too many operands; number of operands: 101");
 }
 
+// The outcome of parsing `expression` as a ConditionExpression ("C"), an UpdateExpression ("U") or a
+// ProjectionExpression ("P"), with no names or values.
+std::string ParseOutcome(std::string_view kind, const std::string& expression) {
+  const json::object values = O(R"({":v": {"N": "1"}})");
+  ExpressionInputs inputs(nullptr, &values);
+  if (kind == "U") return Outcome(Update::Parse(expression, inputs));
+  if (kind == "P") return Outcome(Projection::Parse(expression, inputs));
+  return Outcome(Condition::Parse(expression, "ConditionExpression", inputs));
+}
+
+std::string Repeat(std::string_view text, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += text;
+  return out;
+}
+
+TEST(DynamoDbExpressionLimits, SizeOperatorsPathDepthAndNestingAreBounded) {
+  struct LimitCase {
+    std::string kind, expression, expected;
+  };
+  const std::string kUpdate = "Invalid UpdateExpression: ", kProjection = "Invalid ProjectionExpression: ";
+  const std::string kNesting = "The expression has too many nesting levels; nesting levels: 301";
+  const std::vector<LimitCase> cases = {
+      // [guide] "Maximum length of any expression string: 4 KB"; [quoted] "Invalid FilterExpression: Expression size
+      // has exceeded the maximum allowed size; expression size: 5872"
+      {"C", "a = :v" + std::string(4090, ' '), "ok"},
+      {"C", "a = :v" + std::string(4091, ' '),
+       kCond + "Expression size has exceeded the maximum allowed size; expression size: 4097"},
+      {"U", "SET a = :v" + std::string(5000, ' '),
+       kUpdate + "Expression size has exceeded the maximum allowed size; expression size: 5010"},
+      {"P", std::string(4097, 'a'),
+       kProjection + "Expression size has exceeded the maximum allowed size; expression size: 4097"},
+      // [guide] at most 300 operators or functions; [aws] (as Scylla's test_limits.py quotes it) 149 nested
+      // "a<b or (...)" hold 299 operators and pass, 454 fail counting to 301
+      {"C", "a<b " + Repeat("or (a<b ", 149) + Repeat(")", 149), "ok"},
+      {"C", "a<b " + Repeat("or (a<b ", 454) + Repeat(")", 454),
+       kCond + "The expression contains too many operators; operator count: 301"},
+      {"C", Repeat("NOT ", 1000) + "a<b", kCond + "The expression contains too many operators; operator count: 301"},
+      {"C", Repeat("a<b AND ", 500) + "a<b", kCond + "The expression contains too many operators; operator count: 301"},
+      // [guide] document paths of at most 32 levels; [aws] (Scylla's test_projection_expression.py) "Invalid
+      // ProjectionExpression: The document path has too many nesting levels; nesting levels: 33"
+      {"P", "a" + Repeat(".b", 31), "ok"},
+      {"P", "a" + Repeat(".b", 32), kProjection + "The document path has too many nesting levels; nesting levels: 33"},
+      {"C", "attribute_exists(a" + Repeat("[0]", 32) + ")",
+       kCond + "The document path has too many nesting levels; nesting levels: 33"},
+      // Nesting (xacct's own bound, past what any expression within 300 operators needs). Each of these overflowed
+      // the stack before the bound (dynamodb_expression_fuzz; the inputs are in fuzz/corpus/dynamodb/crash_*).
+      {"C", Repeat("(", 4095), kCond + kNesting},
+      {"C", Repeat("(", 2040) + "a<b" + Repeat(")", 2040), kCond + kNesting},
+      {"C", "a IN (" + Repeat("(", 4000), kCond + kNesting},
+      {"U", "SET a = " + Repeat("(", 4000), kUpdate + kNesting},
+      {"C", Repeat("(", 300) + "a<b" + Repeat(")", 300), kCond + "The expression has redundant parentheses;"},
+      {"C", "a < " + Repeat("size(", 299) + "b" + Repeat(")", 299),
+       kCond + "Incorrect operand type for operator or function; operator or function: size, operand type: N"},
+  };
+  for (const LimitCase& c : cases) {
+    EXPECT_EQ(ParseOutcome(c.kind, c.expression), c.expected) << c.kind << " " << c.expression.substr(0, 60);
+  }
+}
+
 TEST(DynamoDbConditions, ReservedWordsAreDynamoDbsWholeList) {
   // [guide] ReservedWords.html: 573 words, case-insensitive; a placeholder or a non-reserved name is fine.
   for (const char* word : {"ABORT", "abort", "Data", "name", "size", "Timestamp", "USER", "value", "year", "zone",
@@ -804,6 +864,32 @@ TEST(DynamoDbUpdates, RefuseBadExpressionsWithDynamoDbsMessages) {
     const std::string got = ApplyUpdate(c.item, c.expression);
     EXPECT_TRUE(SameOutcome(got, c.expected)) << c.expression << "\n got: " << got << "\nwant: " << c.expected;
   }
+}
+
+TEST(DynamoDbUpdates, AddAndDeleteOnLargeSetsCostNLogN) {
+  // 10,000 members each way: comparing every member with every other (as ADD, DELETE and set equality did) took
+  // minutes; sorted lookups take well under a second.
+  json::array evens, odds, all;
+  for (int i = 0; i < 20000; ++i) {
+    (i % 2 ? odds : evens).push_back(json::value(std::to_string(i)));
+    all.push_back(json::value(std::to_string(i)));
+  }
+  Item item;
+  item["s"] = json::value{{"NS", evens}};
+  json::object values;
+  values[":odds"] = json::value{{"NS", odds}};
+  values[":evens"] = json::value{{"NS", evens}};
+  ExpressionInputs inputs(nullptr, &values);
+  auto add = Update::Parse("ADD s :odds", inputs);
+  auto remove = Update::Parse("DELETE s :evens", inputs);
+  ASSERT_TRUE(add.ok() && remove.ok());
+  ASSERT_TRUE(add->Apply(item).ok());
+  json::value expected = {{"NS", all}};
+  ASSERT_TRUE(NormalizeValue(expected).ok());
+  EXPECT_TRUE(ValuesEqual(item["s"], expected));
+  ASSERT_TRUE(remove->Apply(item).ok());
+  EXPECT_TRUE(ValuesEqual(item["s"], json::value{{"NS", odds}}));
+  EXPECT_FALSE(ValuesEqual(item["s"], json::value{{"NS", evens}}));
 }
 
 TEST(DynamoDbUpdates, TouchedTopLevelNamesEveryAttributeTheUpdateWritesOrRemoves) {

@@ -19,6 +19,17 @@ inline constexpr std::string_view kNumberUnderflow =
     "Number underflow. Attempting to store a number with magnitude smaller than supported range";
 inline constexpr std::string_view kTooManyDigits = "Attempting to store more than 38 significant digits in a Number";
 
+// DynamoDB's expression limits (Developer Guide, "Quotas": "Expression parameters"): 4 KB of text, 300 operators or
+// functions, document paths of 32 levels.
+inline constexpr size_t kMaxExpressionBytes = 4096;
+inline constexpr int kMaxOperators = 300;
+inline constexpr size_t kMaxPathLevels = 32;
+//! xacct's own bound on nested parentheses and function calls, so that no text within 4 KB recurses deeply (2,000
+//! levels overflowed the stack). A meaningful level holds an operator or a function, so an expression within
+//! DynamoDB's 300 operators needs no deeper nesting. DynamoDB's message for this case is not known; xacct's follows
+//! its wording for deep document paths.
+inline constexpr int kMaxNesting = kMaxOperators;
+
 // ---- attribute-value helpers (attribute_value.cpp) ----
 
 //! -1, 0 or 1 comparing two canonical numbers by value.
@@ -127,6 +138,13 @@ class Parser {
   Status ExpectSymbol(std::string_view symbol);
   Status CheckNotEmpty() const;
 
+  // Limits: an error from one of these ends the parse whatever alternative ParsePrimary is trying.
+  Status CheckSize() const;
+  AwsError LimitError(std::string message);
+  Status CountOperator();
+  Status Enter();  //!< one more level of parentheses or function call; Leave() when it is parsed
+  void Leave() { --nesting_; }
+
   //! The checks found while parsing, in the order DynamoDB reports them.
   enum Rank { kRedundantParens = 0, kUnknownFunction = 1, kMisusedFunction = 2, kReserved = 3, kSection = 4 };
 
@@ -148,6 +166,9 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   mutable size_t error_pos_ = 0;                       //!< where the last syntax error was found
+  int operators_ = 0;                                  //!< operators and functions parsed so far
+  int nesting_ = 0;                                    //!< parentheses and function calls open
+  std::optional<AwsError> limit_error_;                //!< a limit exceeded: the parse's outcome
   std::vector<std::pair<int, std::string>> deferred_;  //!< (rank, message): the lowest rank is reported
 };
 

@@ -4,7 +4,9 @@
 // expressions"; "Projection expressions"). The syntax is checked first (a syntax error names the token and
 // the text around it, as DynamoDB's "Syntax error; token: \"x\", near: \"a x b\""), then the semantic checks
 // in DynamoDB's order: redundant parentheses, unknown or misused functions, reserved words, then placeholders
-// and operand types in the order they are written.
+// and operand types in the order they are written. DynamoDB's limits ("Quotas": 4 KB of text, 300 operators or
+// functions, document paths of 32 levels) end a parse when exceeded, as does xacct's own bound on nested
+// parentheses and function calls (expression_internal.h), so no expression recurses deeply.
 #include <algorithm>
 
 #include "services/dynamodb/expression_internal.h"
@@ -43,6 +45,17 @@ bool IsConditionFunction(std::string_view name) {
     if (name == f) return true;
   }
   return false;
+}
+
+// An AND or OR node over two conditions, moved in (an initializer list would copy both subtrees, which made a
+// chain of n ANDs cost n^2).
+CondNode Combine(CondNode::Kind kind, CondNode left, CondNode right) {
+  CondNode n;
+  n.kind = kind;
+  n.children.reserve(2);
+  n.children.push_back(std::move(left));
+  n.children.push_back(std::move(right));
+  return n;
 }
 
 }  // namespace
@@ -101,7 +114,10 @@ std::vector<Token> Tokenize(std::string_view text) {
 }
 
 Parser::Parser(std::string_view text, std::string_view what, ExpressionInputs& inputs)
-    : text_(text), what_(what), inputs_(inputs), tokens_(Tokenize(text)) {}
+    : text_(text),
+      what_(what),
+      inputs_(inputs),
+      tokens_(Tokenize(text.size() <= kMaxExpressionBytes ? text : std::string_view())) {}
 
 AwsError Parser::Error(std::string_view message) const {
   return ValidationException("Invalid " + what_ + ": " + std::string(message));
@@ -137,6 +153,27 @@ Status Parser::ExpectSymbol(std::string_view symbol) {
 Status Parser::CheckNotEmpty() const {
   if (Peek().kind == Token::Kind::kEnd) return Error("The expression can not be empty;");
   return Ok{};
+}
+
+Status Parser::CheckSize() const {
+  if (text_.size() <= kMaxExpressionBytes) return Ok{};
+  return Error("Expression size has exceeded the maximum allowed size; expression size: " +
+               std::to_string(text_.size()));
+}
+
+AwsError Parser::LimitError(std::string message) {
+  if (!limit_error_) limit_error_ = Error(message);
+  return *limit_error_;
+}
+
+Status Parser::CountOperator() {
+  if (++operators_ <= kMaxOperators) return Ok{};
+  return LimitError("The expression contains too many operators; operator count: " + std::to_string(operators_));
+}
+
+Status Parser::Enter() {
+  if (++nesting_ <= kMaxNesting) return Ok{};
+  return LimitError("The expression has too many nesting levels; nesting levels: " + std::to_string(nesting_));
 }
 
 void Parser::Defer(int rank, std::string message) { deferred_.emplace_back(rank, std::move(message)); }
@@ -184,6 +221,9 @@ Result<Path> Parser::ParsePath() {
       break;
     }
   }
+  if (path.size() > kMaxPathLevels) {
+    return LimitError("The document path has too many nesting levels; nesting levels: " + std::to_string(path.size()));
+  }
   NoteReserved(path);
   return path;
 }
@@ -199,10 +239,12 @@ Result<Operand> Parser::ParseOperand(bool update) {
     return o;
   }
   if (AtSymbol("(")) {
+    if (auto s = Enter(); !s.ok()) return s.error();
     ++pos_;
     auto inner = update ? ParseSetValue() : ParseOperand(false);
     if (!inner.ok()) return inner;
     if (auto s = ExpectSymbol(")"); !s.ok()) return s.error();
+    Leave();
     return inner;
   }
   const bool keyword = t.kind == Token::Kind::kName && (update ? IsUpdateKeyword(t.text) : IsConditionKeyword(t.text));
@@ -210,6 +252,8 @@ Result<Operand> Parser::ParseOperand(bool update) {
   if (t.kind == Token::Kind::kName && Peek(1).kind == Token::Kind::kSymbol && Peek(1).text == "(") {
     o.kind = Operand::Kind::kFunction;
     o.function = t.text;
+    if (auto s = CountOperator(); !s.ok()) return s.error();
+    if (auto s = Enter(); !s.ok()) return s.error();
     pos_ += 2;
     for (;;) {
       auto arg = ParseOperand(update);
@@ -219,6 +263,7 @@ Result<Operand> Parser::ParseOperand(bool update) {
       ++pos_;
     }
     if (auto s = ExpectSymbol(")"); !s.ok()) return s.error();
+    Leave();
     const bool known =
         update ? (o.function == "if_not_exists" || o.function == "list_append") : IsConditionFunction(o.function);
     if (!known) Defer(kUnknownFunction, "Invalid function name; function: " + o.function);
@@ -238,6 +283,7 @@ Result<Operand> Parser::ParseSetValue() {
   Operand o;
   o.kind = AtSymbol("+") ? Operand::Kind::kPlus : Operand::Kind::kMinus;
   o.token = left->token;
+  if (auto s = CountOperator(); !s.ok()) return s.error();
   ++pos_;
   auto right = ParseOperand(true);
   if (!right.ok()) return right;
@@ -249,6 +295,7 @@ Result<Operand> Parser::ParseSetValue() {
 // ---- conditions ----
 
 Result<CondNode> Parser::ParseCondition() {
+  if (auto s = CheckSize(); !s.ok()) return s.error();
   if (auto s = CheckNotEmpty(); !s.ok()) return s.error();
   auto root = ParseOr();
   if (!root.ok()) return root;
@@ -262,13 +309,11 @@ Result<CondNode> Parser::ParseOr() {
   auto left = ParseAnd();
   if (!left.ok()) return left;
   while (AtKeyword("OR")) {
+    if (auto s = CountOperator(); !s.ok()) return s.error();
     ++pos_;
     auto right = ParseAnd();
     if (!right.ok()) return right;
-    CondNode n;
-    n.kind = CondNode::Kind::kOr;
-    n.children = {std::move(*left), std::move(*right)};
-    left = std::move(n);
+    left = Combine(CondNode::Kind::kOr, std::move(*left), std::move(*right));
   }
   return left;
 }
@@ -277,25 +322,24 @@ Result<CondNode> Parser::ParseAnd() {
   auto left = ParseNot();
   if (!left.ok()) return left;
   while (AtKeyword("AND")) {
+    if (auto s = CountOperator(); !s.ok()) return s.error();
     ++pos_;
     auto right = ParseNot();
     if (!right.ok()) return right;
-    CondNode n;
-    n.kind = CondNode::Kind::kAnd;
-    n.children = {std::move(*left), std::move(*right)};
-    left = std::move(n);
+    left = Combine(CondNode::Kind::kAnd, std::move(*left), std::move(*right));
   }
   return left;
 }
 
 Result<CondNode> Parser::ParseNot() {
   if (!AtKeyword("NOT")) return ParsePrimary();
+  if (auto s = CountOperator(); !s.ok()) return s.error();
   ++pos_;
   auto child = ParseNot();
   if (!child.ok()) return child;
   CondNode n;
   n.kind = CondNode::Kind::kNot;
-  n.children = {std::move(*child)};
+  n.children.push_back(std::move(*child));
   return n;
 }
 
@@ -305,8 +349,12 @@ Result<CondNode> Parser::ParsePrimary() {
   // first and keep whichever alternative got further.
   const size_t start = pos_;
   const size_t deferred = deferred_.size();
+  const int operators = operators_, nesting = nesting_;
+  if (auto s = Enter(); !s.ok()) return s.error();
   ++pos_;
   auto inner = ParseOr();
+  if (limit_error_) return *limit_error_;
+  Leave();
   if (inner.ok() && AtSymbol(")")) {
     ++pos_;
     const bool operand_follows = AtSymbol("=") || AtSymbol("<>") || AtSymbol("<") || AtSymbol("<=") || AtSymbol(">") ||
@@ -321,8 +369,10 @@ Result<CondNode> Parser::ParsePrimary() {
   const size_t first_pos = error_pos_;
   pos_ = start;
   deferred_.resize(deferred);
+  operators_ = operators;
+  nesting_ = nesting;  // a failed attempt may have left calls open
   auto comparison = ParseComparison();
-  if (comparison.ok()) return comparison;
+  if (comparison.ok() || limit_error_) return comparison;
   return error_pos_ >= first_pos ? comparison.error() : first;
 }
 
@@ -335,13 +385,16 @@ Result<CondNode> Parser::ParseComparison() {
       (t.text == "=" || t.text == "<>" || t.text == "<" || t.text == "<=" || t.text == ">" || t.text == ">=")) {
     n.kind = CondNode::Kind::kCompare;
     n.op = t.text;
+    if (auto s = CountOperator(); !s.ok()) return s.error();
     ++pos_;
     auto right = ParseOperand(false);
     if (!right.ok()) return right.error();
-    n.operands = {std::move(*left), std::move(*right)};
+    n.operands.push_back(std::move(*left));
+    n.operands.push_back(std::move(*right));
   } else if (AtKeyword("BETWEEN")) {
     n.kind = CondNode::Kind::kBetween;
     n.op = "BETWEEN";
+    if (auto s = CountOperator(); !s.ok()) return s.error();
     ++pos_;
     auto low = ParseOperand(false);
     if (!low.ok()) return low.error();
@@ -349,10 +402,13 @@ Result<CondNode> Parser::ParseComparison() {
     ++pos_;
     auto high = ParseOperand(false);
     if (!high.ok()) return high.error();
-    n.operands = {std::move(*left), std::move(*low), std::move(*high)};
+    n.operands.push_back(std::move(*left));
+    n.operands.push_back(std::move(*low));
+    n.operands.push_back(std::move(*high));
   } else if (AtKeyword("IN")) {
     n.kind = CondNode::Kind::kIn;
     n.op = "IN";
+    if (auto s = CountOperator(); !s.ok()) return s.error();
     ++pos_;
     if (auto s = ExpectSymbol("("); !s.ok()) return s.error();
     n.operands.push_back(std::move(*left));
@@ -387,6 +443,7 @@ Result<CondNode> Parser::ParseComparison() {
 // ---- update expressions ----
 
 Result<std::vector<UpdateAction>> Parser::ParseUpdate() {
+  if (auto s = CheckSize(); !s.ok()) return s.error();
   if (auto s = CheckNotEmpty(); !s.ok()) return s.error();
   std::vector<UpdateAction> actions;
   std::vector<std::string> sections;
@@ -436,6 +493,7 @@ Result<std::vector<UpdateAction>> Parser::ParseUpdate() {
 // ---- projections ----
 
 Result<std::vector<Path>> Parser::ParseProjection() {
+  if (auto s = CheckSize(); !s.ok()) return s.error();
   if (auto s = CheckNotEmpty(); !s.ok()) return s.error();
   std::vector<Path> paths;
   for (;;) {

@@ -115,12 +115,27 @@ Status Remove(Item& item, const Path& path) {
   return Ok{};
 }
 
-bool HasMember(const json::array& members, std::string_view type, const json::value& m) {
-  const std::string_view element = type.substr(0, 1);
-  return std::any_of(members.begin(), members.end(), [&](const json::value& x) {
-    return ValuesEqual(json::value{{element, x}}, json::value{{element, m}});
-  });
-}
+// Set members sorted as SortSet orders them, searched by that order: ADD and DELETE cost n log n, not n * m.
+class SortedMembers {
+ public:
+  SortedMembers(std::string_view type, json::array members) : type_(type), members_(std::move(members)) {
+    SortSet(type_, members_);
+  }
+  bool Has(const json::value& m) const {
+    return std::binary_search(members_.begin(), members_.end(), m,
+                              [&](const json::value& a, const json::value& b) { return Less(a, b); });
+  }
+
+ private:
+  bool Less(const json::value& a, const json::value& b) const {
+    const std::string_view x = JsonString(a), y = JsonString(b);
+    if (type_ == "NS") return CompareNumbers(x, y) < 0;
+    if (type_ == "BS") return DecodedBytes(x) < DecodedBytes(y);
+    return x < y;
+  }
+  std::string_view type_;
+  json::array members_;
+};
 
 Status Add(Item& item, const Path& path, const json::value& value) {
   const json::value* current = Lookup(item, path);
@@ -133,8 +148,9 @@ Status Add(Item& item, const Path& path, const json::value& value) {
     return Put(item, path, json::value{{"N", *sum}});
   }
   json::array members = Inner(*current).as_array();
+  const SortedMembers present(type, members);
   for (const json::value& m : Inner(value).as_array()) {
-    if (!HasMember(members, type, m)) members.push_back(m);
+    if (!present.Has(m)) members.push_back(m);
   }
   SortSet(type, members);
   return Put(item, path, json::value{{type, std::move(members)}});
@@ -146,8 +162,9 @@ Status Delete(Item& item, const Path& path, const json::value& value) {
   const std::string_view type = TypeOf(*current);
   if (type != TypeOf(value) || !IsSet(type)) return ValidationException(std::string(kIncorrectType));
   json::array members;
+  const SortedMembers removed(type, Inner(value).as_array());
   for (const json::value& m : Inner(*current).as_array()) {
-    if (!HasMember(Inner(value).as_array(), type, m)) members.push_back(m);
+    if (!removed.Has(m)) members.push_back(m);
   }
   if (members.empty()) return Remove(item, path);
   return Put(item, path, json::value{{type, std::move(members)}});
