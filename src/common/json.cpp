@@ -6,7 +6,11 @@ namespace xacct {
 
 Result<json::value> ParseJson(std::string_view text) {
   boost::system::error_code ec;
-  json::value v = json::parse(json::string_view(text.data(), text.size()), ec);
+  // Deeper than Boost's default of 32: a DynamoDB item may nest 32 levels, two JSON levels each on the wire
+  // ({"M": {...}}). Still bounded, so that code walking a parsed document recursively stays shallow.
+  json::parse_options options;
+  options.max_depth = 256;
+  json::value v = json::parse(json::string_view(text.data(), text.size()), ec, {}, options);
   if (ec) return AwsError::Client("SerializationException", "invalid JSON: " + ec.message());
   return v;
 }

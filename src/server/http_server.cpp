@@ -1,5 +1,7 @@
 #include "server/http_server.h"
 
+#include "common/json.h"
+
 #include <fcntl.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -192,7 +194,7 @@ class Session : public std::enable_shared_from_this<Session> {
         try {
           self->sink_->Data(bytes);
         } catch (const std::exception& e) {
-          return self->RespondEarly(Internal(e));
+          return self->RespondEarly(self->Internal(e));
         }
       } else if (self->request_.body.size() + got > self->options_.body_limit) {
         return self->Fail(http::error::body_limit);
@@ -227,11 +229,24 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(response), /*keep_alive=*/false);
   }
 
-  static HttpResponse Internal(const std::exception& e) {
+  // A bug that escaped a handler, answered in the request's protocol: JSON for the JSON services (a request
+  // naming its operation in X-Amz-Target), XML for the others.
+  HttpResponse Internal(const std::exception& e) const {
     HttpResponse r;
     r.status = 500;
-    r.body = ErrorXml("InternalFailure", std::string("xacct internal error: ") + e.what());
-    r.headers.emplace_back("Content-Type", "application/xml");
+    const std::string message = std::string("xacct internal error: ") + e.what();
+    bool json_protocol = false;
+    for (const auto& [name, value] : request_.headers) {
+      if (beast::iequals(name, "X-Amz-Target")) json_protocol = true;
+    }
+    if (json_protocol) {
+      json::object body{{"__type", "InternalFailure"}, {"message", message}};
+      r.body = json::serialize(body);
+      r.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+    } else {
+      r.body = ErrorXml("InternalFailure", message);
+      r.headers.emplace_back("Content-Type", "application/xml");
+    }
     return r;
   }
 

@@ -16,9 +16,11 @@ DynamoDB Local) or quoted in AWS's documentation and re:Post; each docs/dynamodb
 import json
 import unittest
 
+import boto3
+import botocore.config
 import botocore.exceptions
 
-from harness import ACCOUNTS, REGION, ServerTest, allow, cli_commands
+from harness import ACCOUNTS, REGION, ServerTest, allow, cli_commands, trust_policy
 
 SOURCE, TARGET = ACCOUNTS["source"][0], ACCOUNTS["target"][0]
 INVALID = "One or more parameter values were invalid: "
@@ -26,6 +28,14 @@ INVALID = "One or more parameter values were invalid: "
 
 def table_arn(name, account=SOURCE):
     return f"arn:aws:dynamodb:{REGION}:{account}:table/{name}"
+
+
+def nested(wraps, leaf=None):
+    """An attribute value of `wraps` maps, one inside the other, around a string."""
+    value = leaf or {"S": "leaf"}
+    for _ in range(wraps):
+        value = {"M": {"a": value}}
+    return value
 
 
 def create(ddb, name, range_key=True, **extra):
@@ -179,6 +189,50 @@ class TableTest(DynamoTest):
                                       TimeToLiveSpecification={"Enabled": True, "AttributeName": "exp"}),
                          "TimeToLive is already enabled")
 
+    def test_tables_are_scoped_by_account_and_region(self):
+        # The same name in another region, or in another account, is another table.
+        west = self.server.client("dynamodb", *ACCOUNTS["source"][1:], region="us-west-2")
+        other = self.server.root("dynamodb", "target")
+        create(self.ddb, "scoped", range_key=False)
+        create(west, "scoped")
+        self.ddb.put_item(TableName="scoped", Item={"pk": {"S": "here"}})
+        self.assertEqual(west.scan(TableName="scoped")["Items"], [])
+        self.assertEqual(len(west.describe_table(TableName="scoped")["Table"]["KeySchema"]), 2)
+        self.assertNotIn("scoped", other.list_tables()["TableNames"])
+        self.assertEqual(self.message(other.describe_table, "ResourceNotFoundException", TableName="scoped"),
+                         "Requested resource not found: Table: scoped not found")
+        # A table ARN of another region names nothing this endpoint holds, and creates nothing there.
+        west_arn = f"arn:aws:dynamodb:us-west-2:{SOURCE}:table/scoped"
+        self.error(self.ddb.describe_table, "ResourceNotFoundException", TableName=west_arn)
+        self.assertEqual(self.message(create, "ValidationException", ddb=self.ddb,
+                                      name=f"arn:aws:dynamodb:us-west-2:{SOURCE}:table/elsewhere"),
+                         f"Invalid TableArn: the ARN's region us-west-2 is not the region of this request, {REGION}")
+        self.assertNotIn("elsewhere", west.list_tables()["TableNames"])
+        self.assertEqual(create(self.ddb, table_arn("by_arn"), range_key=False)["TableArn"], table_arn("by_arn"))
+        # Malformed ARNs are refused as such.
+        for bad in ("arn:aws:dynamodb:::table/", "arn:foo", table_arn("scoped") + "/index/x",
+                    f"arn:aws:s3:{REGION}:{SOURCE}:table/scoped"):
+            with self.subTest(bad):
+                self.assertEqual(self.message(self.ddb.describe_table, "ValidationException", TableName=bad),
+                                 "Invalid TableArn: Invalid ResourceArn provided as input " + bad)
+
+    def test_describe_table_answers_every_field_a_client_reads(self):
+        # API Reference, TableDescription (an on-demand table: throughput 0 with NumberOfDecreasesToday).
+        create(self.ddb, "described", range_key=False)
+        self.ddb.put_item(TableName="described", Item={"pk": {"S": "a"}, "v": {"S": "12345"}})
+        t = self.ddb.describe_table(TableName="described")["Table"]
+        self.assertEqual((t["TableName"], t["TableArn"], t["TableStatus"]), ("described", table_arn("described"),
+                                                                             "ACTIVE"))
+        self.assertRegex(t["TableId"], r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+        self.assertEqual(t["KeySchema"], [{"AttributeName": "pk", "KeyType": "HASH"}])
+        self.assertEqual(t["AttributeDefinitions"], [{"AttributeName": "pk", "AttributeType": "S"}])
+        self.assertEqual(t["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST")
+        self.assertIn("LastUpdateToPayPerRequestDateTime", t["BillingModeSummary"])
+        self.assertEqual(t["ProvisionedThroughput"], {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0,
+                                                      "WriteCapacityUnits": 0})
+        self.assertEqual(t["CreationDateTime"].tzinfo is not None, True)
+        self.assertEqual((t["ItemCount"], t["TableSizeBytes"]), (1, len("pk") + 1 + len("v") + 5))
+
     def test_errors_carry_dynamodbs_type(self):
         # botocore reads the code after '#'; the body keeps DynamoDB's namespaces.
         create(self.ddb, "typed", range_key=False)
@@ -293,6 +347,56 @@ class ItemTest(DynamoTest):
         for call, kwargs, expected in cases:
             with self.subTest(call=call.__name__, expected=expected):
                 self.assertEqual(self.message(call, "ValidationException", TableName="items", **kwargs), expected)
+
+    def test_nested_documents_up_to_32_levels(self):
+        # DynamoDB nests documents 32 levels deep (31 maps around a scalar) and refuses deeper items with
+        # "Nesting Levels have exceeded supported limits". An update can build the depth one path at a time;
+        # the stored item must read back whole (it once came back empty, and a segmented Scan failed).
+        d = self.ddb
+        key = {"id": {"S": "deep"}}
+        d.put_item(TableName="simple", Item={**key, "doc": nested(13)})
+        d.update_item(TableName="simple", Key=key, UpdateExpression="SET doc" + ".a" * 13 + " = :v",
+                      ExpressionAttributeValues={":v": nested(13)})
+        d.update_item(TableName="simple", Key=key, UpdateExpression="SET doc" + ".a" * 18 + " = :v",
+                      ExpressionAttributeValues={":v": nested(13)})
+        self.assertEqual(d.get_item(TableName="simple", Key=key)["Item"], {**key, "doc": nested(31)})
+        scanned = d.scan(TableName="simple", Segment=0, TotalSegments=1)["Items"]
+        self.assertIn({**key, "doc": nested(31)}, scanned)
+        self.assertEqual(self.message(d.update_item, "ValidationException", TableName="simple", Key=key,
+                                      UpdateExpression="SET doc" + ".a" * 19 + " = :v",
+                                      ExpressionAttributeValues={":v": nested(13)}),
+                         "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+                         "beyond supported limit")
+        self.assertEqual(d.get_item(TableName="simple", Key=key)["Item"]["doc"], nested(31))
+        # A request may carry the whole depth at once (64 JSON levels on the wire), and no more.
+        d.put_item(TableName="simple", Item={"id": {"S": "deep-put"}, "doc": nested(31)})
+        self.assertEqual(d.get_item(TableName="simple", Key={"id": {"S": "deep-put"}})["Item"]["doc"], nested(31))
+        self.assertEqual(self.message(d.put_item, "ValidationException", TableName="simple",
+                                      Item={"id": {"S": "deeper"}, "doc": nested(32)}),
+                         "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels "
+                         "beyond supported limit")
+
+    def test_malformed_attribute_values_are_refused(self):
+        # What botocore lets through when its own checks are off: DynamoDB's (and the JSON protocol's) answers.
+        _, key_id, secret = ACCOUNTS["source"]
+        d = boto3.session.Session(aws_access_key_id=key_id, aws_secret_access_key=secret, region_name=REGION).client(
+            "dynamodb", endpoint_url=self.server.endpoint,
+            config=botocore.config.Config(parameter_validation=False, retries={"max_attempts": 1}))
+        key = {"id": {"S": "bad"}}
+        cases = [
+            ({"x": {"S": 5}}, "SerializationException", "NUMBER_VALUE cannot be converted to String"),
+            ({"x": {"N": "abc"}}, "ValidationException", "The parameter cannot be converted to a numeric value: abc"),
+            ({"x": {"S": "a", "N": "1"}}, "ValidationException",
+             "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported "
+             "datatypes"),
+            ({"x": {}}, "ValidationException",
+             "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+            ({"x": {"BOOL": "true"}}, "SerializationException", "STRING_VALUE cannot be converted to Boolean"),
+        ]
+        for extra, code, expected in cases:
+            with self.subTest(extra=extra):
+                self.assertEqual(self.message(d.put_item, code, TableName="simple", Item={**key, **extra}), expected)
+        self.assertNotIn("Item", self.ddb.get_item(TableName="simple", Key=key))
 
     def test_projection_attributes_to_get_and_consumed_capacity(self):
         d = self.ddb
@@ -514,6 +618,55 @@ class AuthorizationTest(DynamoTest):
                          {"S": "mine"})
         message = self.denied(self.alice.get_item, TableName="shared", Key={"pk": {"S": "bob"}})
         self.assertIn("dynamodb:GetItem", message)
+
+    def test_a_denied_caller_learns_nothing_of_the_table(self):
+        # AWS authorizes before it looks at the table: a caller who may not query gets AccessDenied whether
+        # the table exists or not, and whatever the request's mistakes that only the table's schema reveals.
+        for table in ("shared", "missing"):
+            for kwargs in ({"IndexName": "nope"}, {"ExpressionAttributeValues": {":u": {"S": "x"}, ":unused": {"S": "y"}}},
+                           {"FilterExpression": "v = :nope"}):
+                with self.subTest(table=table, kwargs=kwargs):
+                    kwargs = {"KeyConditionExpression": "pk = :u", "ExpressionAttributeValues": {":u": {"S": "x"}},
+                              **kwargs}
+                    self.denied(self.alice.query, TableName=table, **kwargs)
+            with self.subTest(table=table, operation="scan"):
+                self.denied(self.alice.scan, TableName=table, IndexName="nope")
+                # Checks that need no table answer the same either way.
+                self.assertIn("is not less than TotalSegments", self.message(
+                    self.alice.scan, "ValidationException", TableName=table, Segment=2, TotalSegments=2))
+        # A caller who may query sees the validation error.
+        self.assertEqual(self.message(self.blocked.query, "ValidationException", TableName="shared", IndexName="nope",
+                                      KeyConditionExpression="pk = :u", ExpressionAttributeValues={":u": {"S": "x"}}),
+                         "The table does not have the specified index: nope")
+
+    def test_an_assumed_role_of_the_tables_account_describes_puts_and_gets(self):
+        # seed003: a role in the table's account, trusted by another account, allowed DescribeTable, GetItem
+        # and PutItem on the table's ARN; the other account's principal assumes it and names the table.
+        iam = self.server.root("iam", "source")
+        iam.create_role(RoleName="cross-account-role",
+                        AssumeRolePolicyDocument=trust_policy({"AWS": f"arn:aws:iam::{TARGET}:root"}))
+        iam.put_role_policy(RoleName="cross-account-role", PolicyName="ddb", PolicyDocument=allow(
+            ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem"], table_arn("shared")))
+        target_iam = self.server.root("iam", "target")
+        target_iam.create_user(UserName="assumer")
+        target_iam.put_user_policy(UserName="assumer", PolicyName="p", PolicyDocument=allow(
+            "sts:AssumeRole", f"arn:aws:iam::{SOURCE}:role/cross-account-role"))
+        key = target_iam.create_access_key(UserName="assumer")["AccessKey"]
+        sts = self.server.client("sts", key["AccessKeyId"], key["SecretAccessKey"])
+        creds = sts.assume_role(RoleArn=f"arn:aws:iam::{SOURCE}:role/cross-account-role",
+                                RoleSessionName="seed003")["Credentials"]
+        ddb = self.server.client("dynamodb", creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+        t = ddb.describe_table(TableName="shared")["Table"]
+        self.assertEqual((t["TableArn"], t["TableStatus"], t["KeySchema"]),
+                         (table_arn("shared"), "ACTIVE", [{"AttributeName": "pk", "KeyType": "HASH"}]))
+        ddb.put_item(TableName="shared", Item={"pk": {"S": "from-target-lambda"}})
+        self.assertEqual(ddb.get_item(TableName="shared", Key={"pk": {"S": "from-target-lambda"}})["Item"],
+                         {"pk": {"S": "from-target-lambda"}})
+        message = self.denied(ddb.delete_item, TableName="shared", Key={"pk": {"S": "from-target-lambda"}})
+        self.assertEqual(message, f"User: arn:aws:sts::{SOURCE}:assumed-role/cross-account-role/seed003 is not "
+                                  f"authorized to perform: dynamodb:DeleteItem on resource: {table_arn('shared')} "
+                                  f"because no identity-based policy allows the dynamodb:DeleteItem action")
+        self.denied(ddb.describe_table, TableName="missing")
 
     def test_cross_account_needs_the_resource_policy_and_the_identity_policy(self):
         arn = table_arn("shared")

@@ -342,9 +342,44 @@ Item KeyOf(const Item& item, const KeySchema& schema) {
 std::string KeyText(const json::value& value) { return std::string(Scalar(value)); }
 
 Item ParseItem(const std::string& body) {
-  auto parsed = ParseJson(body);
-  if (!parsed || !parsed->is_object()) return {};
-  return std::move(parsed->as_object());
+  // A stored item nests up to kMaxNestingLevels documents, two JSON levels each (an M value is {"M": {...}}):
+  // deeper than the 32 JSON levels ParseJson accepts, which would read a legitimately nested item as empty.
+  json::parse_options options;
+  options.max_depth = 2 * kMaxNestingLevels + 16;
+  boost::system::error_code ec;
+  json::value parsed = json::parse(json::string_view(body.data(), body.size()), ec, {}, options);
+  if (ec || !parsed.is_object()) return {};
+  return std::move(parsed.as_object());
+}
+
+namespace {
+
+//! How many M or L documents enclose the deepest value of `v` (a scalar: none).
+size_t Wraps(const json::value& v) {
+  if (!v.is_object() || v.get_object().size() != 1) return 0;
+  const auto& [type, inner] = *v.get_object().begin();
+  size_t deepest = 0;
+  if (type == "M" && inner.is_object()) {
+    for (const auto& [name, x] : inner.get_object()) deepest = std::max(deepest, Wraps(x));
+  } else if (type == "L" && inner.is_array()) {
+    for (const auto& x : inner.get_array()) deepest = std::max(deepest, Wraps(x));
+  } else {
+    return 0;
+  }
+  return deepest + 1;
+}
+
+}  // namespace
+
+Status CheckNesting(const Item& item) {
+  for (const auto& [name, v] : item) {
+    if (Wraps(v) + 1 > kMaxNestingLevels) {
+      return ValidationException(
+          "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported "
+          "limit");
+    }
+  }
+  return Ok{};
 }
 
 Result<std::optional<Item>> GetItem(CallContext& ctx, const Table& table, const std::string& id) {

@@ -31,6 +31,7 @@ namespace xacct::services::dynamodb {
 inline constexpr std::string_view kTableKind = "dynamodb-table";    //!< id: table name
 inline constexpr std::string_view kPolicyKind = "dynamodb-policy";  //!< id: table name
 inline constexpr size_t kMaxItemSize = 400 * 1024;                  //!< "Service, account, and table quotas"
+inline constexpr size_t kMaxNestingLevels = 32;                     //!< the same quotas: "Nested attribute depth"
 
 //! One key attribute: its name and scalar type ("S", "N" or "B").
 struct KeyAttr {
@@ -139,6 +140,8 @@ std::string KeyText(const json::value& value);
 Result<std::optional<Item>> GetItem(CallContext& ctx, const Table& table, const std::string& id);
 Result<std::optional<Item>> GetItem(store::Transaction& tx, const Table& table, const std::string& id);
 Item ParseItem(const std::string& body);
+//! Refuses an item nested deeper than DynamoDB's 32 levels ("Nesting Levels have exceeded supported limits").
+Status CheckNesting(const Item& item);
 
 // ---- expressions of one request ----
 //! ExpressionAttributeNames/Values of one request, checked (not empty, values valid) and normalized, and

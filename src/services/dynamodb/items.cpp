@@ -56,6 +56,7 @@ Result<WritePlan> PlanWrite(const json::object& in, const Table& table, WriteKin
     plan.item = InboundValues(in.if_contains("Item"));
     if (auto s = NormalizeItem(plan.item); !s) return s.error();
     if (auto s = CheckItemKey(plan.item, table.key); !s) return s.error();
+    if (auto s = CheckNesting(plan.item); !s) return s.error();
     if (ItemSize(plan.item) > kMaxItemSize)
       return ValidationException("Item size has exceeded the maximum allowed size");
     plan.key = KeyOf(plan.item, table.key);
@@ -116,6 +117,8 @@ Result<WriteOutcome> ApplyWrite(store::Transaction& tx, const Table& table, cons
       if (ItemSize(item) > kMaxItemSize) {
         return ValidationException("Item size to update has exceeded the maximum allowed size");
       }
+      // An update path may reach 32 levels deep and set a nested value there: the result must still fit.
+      if (auto s = CheckNesting(item); !s) return s.error();
       out.now = std::move(item);
       break;
     }

@@ -202,6 +202,13 @@ Status ReadCommon(const json::object& in, const Table& table, Expressions& ex, R
   return ex.inputs->CheckAllUsed();
 }
 
+//! A request refused before its full authorization (the condition keys need the parsed request): a caller
+//! who may not read the table gets AccessDenied, as for a missing table, and learns nothing of its schema.
+AwsError Refusal(CallContext& ctx, const TableRef& ref, const Table& table, const Access& access, const AwsError& e) {
+  if (auto s = Authorize(ctx, ref, table.policy, access); !s) return s.error();
+  return e;
+}
+
 Result<std::vector<Candidate>> AllItems(CallContext& ctx, const Table& table, const IndexInfo* index,
                                         std::string_view prefix, bool with_index_hash) {
   auto docs = ctx.identities.db().List(table.ref.scope(), table.ItemKind(), prefix);
@@ -233,29 +240,28 @@ Result<json::object> Query(CallContext& ctx, const json::object& in) {
         "Either the KeyConditions or KeyConditionExpression parameter must be specified in the "
         "request.");
   }
-  // Authorization comes before the table's schema is known to exist: the partition key value for
-  // dynamodb:LeadingKeys is read from the condition once the table is known.
-  if (!*found) {
-    auto denied = RequireAuthorized(ctx, ref, std::nullopt, {.action = "dynamodb:Query", .index = index_name});
-    return denied.error();
-  }
+  // Authorization comes before the table's existence shows; the partition key value for
+  // dynamodb:LeadingKeys is read from the condition once the table's schema is known.
+  Access access{.action = "dynamodb:Query", .index = index_name};
+  if (!*found) return RequireAuthorized(ctx, ref, std::nullopt, access).error();
   const Table& table = **found;
+  auto refuse = [&](const AwsError& e) { return Refusal(ctx, ref, table, access, e); };
   Expressions ex;
   if (auto s = ReadExpressions(in, {"KeyConditionExpression", "FilterExpression", "ProjectionExpression"}, &ex); !s) {
-    return s.error();
+    return refuse(s.error());
   }
   const IndexInfo* index = index_name.empty() ? nullptr : table.FindIndex(index_name);
   if (!index_name.empty() && index == nullptr) {
-    return ValidationException("The table does not have the specified index: " + index_name);
+    return refuse(ValidationException("The table does not have the specified index: " + index_name));
   }
   const KeySchema& schema = index != nullptr ? index->key : table.key;
   auto condition =
       KeyCondition::Parse(Str(in, "KeyConditionExpression"), *ex.inputs, schema.hash.name, schema.range.name);
-  if (!condition) return condition.error();
+  if (!condition) return refuse(condition.error());
+  access.leading_keys = {KeyText(condition->hash_value)};
   Reading r;
   std::vector<std::string> projected;
-  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return s.error();
-  Access access{.action = "dynamodb:Query", .index = index_name, .leading_keys = {KeyText(condition->hash_value)}};
+  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return refuse(s.error());
   if (r.projection) access.attributes = projected;
   access.select = r.select;
   access.return_consumed_capacity = Str(in, "ReturnConsumedCapacity");
@@ -298,11 +304,8 @@ Result<json::object> Scan(CallContext& ctx, const json::object& in) {
   auto found = FindTable(ctx, Str(in, "TableName"), &ref);
   if (!found) return found.error();
   const std::string index_name = Str(in, "IndexName");
-  if (!*found) {
-    auto denied = RequireAuthorized(ctx, ref, std::nullopt, {.action = "dynamodb:Scan", .index = index_name});
-    return denied.error();
-  }
-  const Table& table = **found;
+  // Segment and TotalSegments are checked before the table is looked at, so the answer is the same whether
+  // or not the table exists.
   const auto segment = Int(in, "Segment");
   const auto total = Int(in, "TotalSegments");
   if (segment && !total) {
@@ -321,12 +324,15 @@ Result<json::object> Scan(CallContext& ctx, const json::object& in) {
         "Segment: " +
         std::to_string(*segment) + " is not less than TotalSegments: " + std::to_string(*total));
   }
+  Access access{.action = "dynamodb:Scan", .index = index_name};
+  if (!*found) return RequireAuthorized(ctx, ref, std::nullopt, access).error();
+  const Table& table = **found;
+  auto refuse = [&](const AwsError& e) { return Refusal(ctx, ref, table, access, e); };
   Expressions ex;
-  if (auto s = ReadExpressions(in, {"FilterExpression", "ProjectionExpression"}, &ex); !s) return s.error();
+  if (auto s = ReadExpressions(in, {"FilterExpression", "ProjectionExpression"}, &ex); !s) return refuse(s.error());
   Reading r;
   std::vector<std::string> projected;
-  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return s.error();
-  Access access{.action = "dynamodb:Scan", .index = index_name};
+  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return refuse(s.error());
   if (r.projection) access.attributes = projected;
   access.select = r.select;
   access.return_consumed_capacity = Str(in, "ReturnConsumedCapacity");
@@ -335,9 +341,11 @@ Result<json::object> Scan(CallContext& ctx, const json::object& in) {
   auto candidates = AllItems(ctx, table, r.index, {}, true);
   if (!candidates) return candidates.error();
   if (segment) {
+    const std::string& hash = r.index != nullptr ? r.index->key.hash.name : table.key.hash.name;
     std::erase_if(*candidates, [&](const Candidate& c) {
-      const std::string& hash = r.index != nullptr ? r.index->key.hash.name : table.key.hash.name;
-      return static_cast<int64_t>(Fnv1a(EncodeKeyValue(c.item.at(hash))) % static_cast<uint32_t>(*total)) != *segment;
+      const auto* v = c.item.if_contains(hash);
+      return v == nullptr ||
+             static_cast<int64_t>(Fnv1a(EncodeKeyValue(*v)) % static_cast<uint32_t>(*total)) != *segment;
     });
   }
   auto start = StartPosition(in, table, r.index, true);

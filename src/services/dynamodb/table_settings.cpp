@@ -163,7 +163,6 @@ Status UpdateIndexes(json::object& d, const json::object& in, const TableRef& re
       }
     }
   }
-  if (indexes.empty()) d.erase("GlobalSecondaryIndexes");
   // Attribute definitions only the deleted indexes used go with them.
   std::vector<std::string> used;
   for (const auto* member : {"KeySchema"}) {
@@ -179,6 +178,8 @@ Status UpdateIndexes(json::object& d, const json::object& in, const TableRef& re
   EraseIf(definitions, [&](const json::value& x) {
     return std::find(used.begin(), used.end(), Str(x.as_object(), "AttributeName")) == used.end();
   });
+  // Last: erasing a member moves another into its place, which would leave `definitions` dangling.
+  if (indexes.empty()) d.erase("GlobalSecondaryIndexes");
   return Ok{};
 }
 

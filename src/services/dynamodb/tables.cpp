@@ -216,6 +216,12 @@ json::object Describe(CallContext& ctx, const Table& table) {
 Result<json::object> CreateTable(CallContext& ctx, const json::object& in) {
   auto ref = ResolveTable(ctx, Str(in, "TableName"));
   if (!ref) return ref.error();
+  // A table ARN names the table's region: this endpoint creates tables only in its own (another account's
+  // ARN is authorized below, and refused there without a resource policy, which a new table cannot have).
+  if (ref->region != ctx.request.region) {
+    return ValidationException("Invalid TableArn: the ARN's region " + ref->region +
+                               " is not the region of this request, " + ctx.request.region);
+  }
   if (auto s = Authorize(ctx, *ref, nullptr, {.action = "dynamodb:CreateTable"}); !s) return s.error();
   const std::string billing = Str(in, "BillingMode").empty() ? "PROVISIONED" : Str(in, "BillingMode");
   const auto* throughput = ObjectOf(in, "ProvisionedThroughput");

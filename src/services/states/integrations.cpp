@@ -260,9 +260,11 @@ Result<json::value> StatesIntegrations::InvokeWithCallback(asl::TaskCall& call, 
     const std::string& token;
     ~Release() { tokens.Finish(token); }
   } release{runner->tokens(), token};
+  // `service` and `action` view call.resource, which the call below replaces for a while.
+  const bool sdk = service == "aws-sdk";
   const std::string resource = call.resource;
   call.resource = resource.substr(0, resource.size() - kSuffix.size());
-  auto sent = service == "aws-sdk" ? Invoke(call) : InvokeStartExecution(env_, call, "");
+  auto sent = sdk ? Invoke(call) : InvokeStartExecution(env_, call, "");
   call.resource = resource;
   if (!sent) return sent.error();
   if (call.submitted) call.submitted(*sent);  // the call's response, before the wait (TaskSubmitted)
