@@ -285,7 +285,9 @@ Outcome Run(const Definition& definition, const ExecutionInfo& execution, const 
     });
   }
   detail::Runner runner(execution, integrations, clock, sink, root, options.first_event_id, deadline);
-  if (!options.resume_submission.is_null()) runner.set_resume_submission(options.resume_submission);
+  if (!options.resume_submission.is_null()) {
+    runner.set_resume_submission(options.resume_submission, options.resume_task_token);
+  }
   detail::Frame frame;
   frame.cancel = root;
   frame.top_level = true;

@@ -118,6 +118,8 @@ struct RunOptions {
   bool emit_started = true;    //!< ExecutionStarted (false when resuming or redriving)
   //! Resuming at a Task whose job a previous run had submitted: that TaskSubmitted event's output.
   json::value resume_submission;
+  //! And, for a .waitForTaskToken task, the token that run handed out: the resumed task waits for it again.
+  std::string resume_task_token;
   //! The longest the execution may run, from its start, whatever its TimeoutSeconds (EXPRESS: 5 minutes).
   std::optional<int64_t> max_duration_ms;
 };

@@ -123,7 +123,10 @@ class Runner {
   int64_t deadline_ms() const { return deadline_ms_; }
   const std::shared_ptr<Cancellation>& root() const { return root_; }
   //! The submission the first top-level state (a resumed Task) continues; see RunOptions.
-  void set_resume_submission(json::value submission) { resume_submission_ = std::move(submission); }
+  void set_resume_submission(json::value submission, std::string task_token) {
+    resume_submission_ = std::move(submission);
+    resume_task_token_ = std::move(task_token);
+  }
 
   // Per state type (interpreter_states.cpp, interpreter_task.cpp, interpreter_map.cpp).
   StepResult RunPass(const State& s, json::value& input, Frame& f);
@@ -148,6 +151,7 @@ class Runner {
   std::shared_ptr<Cancellation> root_;
   int64_t deadline_ms_;
   json::value resume_submission_;  //!< taken by the first top-level Task that runs (resume)
+  std::string resume_task_token_;  //!< with it, for a callback task
   std::mutex sink_mu_;
   int64_t next_event_id_;
   json::value context_base_;

@@ -207,9 +207,18 @@ StepResult Runner::WithRetry(const State& s, json::value& input, Frame& f,
 StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
   return WithRetry(s, input, f, [&](int64_t retry_count) -> Attempt {
     json::value& ctx = const_cast<json::value&>(Context(s, f, retry_count));
+    // Resuming: the first attempt of the resumed state continues what the previous run submitted.
+    json::value resumed;
+    std::string resumed_token;
+    if (f.top_level && !resume_submission_.is_null()) {
+      resumed = std::move(resume_submission_);
+      resume_submission_ = nullptr;
+      resumed_token = std::move(resume_task_token_);
+      resume_task_token_.clear();
+    }
     std::string token;
     if (s.pattern == IntegrationPattern::kWaitForTaskToken) {
-      token = NewTaskToken();
+      token = resumed_token.empty() ? NewTaskToken() : resumed_token;
       json::object task;
       task["Token"] = token;
       ctx.as_object()["Task"] = std::move(task);
@@ -296,12 +305,7 @@ StepResult Runner::RunTask(const State& s, json::value& input, Frame& f) {
     call.region = execution_.region;
     call.task_token = token;
     call.heartbeat_seconds = heartbeat;
-    json::value resumed;
-    if (f.top_level && !resume_submission_.is_null()) {
-      resumed = std::move(resume_submission_);  // only the first attempt of the resumed state continues it
-      resume_submission_ = nullptr;
-      call.resumed_submission = &resumed;
-    }
+    if (!resumed.is_null()) call.resumed_submission = &resumed;
     call.context = &ctx;
     call.stop = scope.cancel().get();
     call.clock = &task_clock;

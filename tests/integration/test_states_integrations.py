@@ -422,6 +422,35 @@ class ResumeSyncTest(unittest.TestCase):
         self.assertEqual(types.count("TaskSubmitted"), 1)
         self.assertEqual(types[-1], "ExecutionSucceeded")
 
+    def test_a_callback_task_waits_for_its_token_across_a_restart(self):
+        """The token a worker holds still answers the task after the server restarted, and the request that
+        handed it out is not sent again."""
+        child = self.sfn.create_state_machine(name="approver", roleArn=ROLE, definition=ECHO)["stateMachineArn"]
+        parent = self.sfn.create_state_machine(name="asker", roleArn=ROLE, definition=callback_machine())
+        arn = self.sfn.start_execution(stateMachineArn=parent["stateMachineArn"],
+                                       input=json.dumps({"child": child}))["executionArn"]
+        deadline = time.time() + 10
+        children = []
+        while not children and time.time() < deadline:
+            children = self.sfn.list_executions(stateMachineArn=child)["executions"]
+            time.sleep(0.02)
+        token = json.loads(self.sfn.describe_execution(executionArn=children[0]["executionArn"])["input"])["token"]
+        time.sleep(0.2)
+        self.server.restart()
+        self.sfn = self.server.root("stepfunctions", "target")
+        self.sfn.send_task_success(taskToken=token, output='{"approved": "after the restart"}')
+        done = wait_done(self.sfn, arn, timeout=30)
+        self.assertEqual((done["status"], json.loads(done["output"])),
+                         ("SUCCEEDED", {"approved": "after the restart"}))
+        self.assertEqual(len(self.sfn.list_executions(stateMachineArn=child)["executions"]), 1)
+        self.assertEqual(self.error_of(self.sfn.send_task_success, taskToken=token, output="{}")["Code"],
+                         "TaskTimedOut")
+
+    def error_of(self, call, **kw):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            call(**kw)
+        return cm.exception.response["Error"]
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -124,6 +124,9 @@ void ExecutionRunner::ResumeAll() {
         j->options.start_at = state;
         j->options.input = *input;
         j->options.resume_submission = PendingSubmission(db_, scope, id, state);
+        if (!j->options.resume_submission.is_null()) {
+          j->options.resume_task_token = tokens_.StoredTokenOf(j->info.execution_arn);
+        }
       } else if (why.empty()) {
         why = "its checkpoint at state '" + state + "' is unreadable";
       }

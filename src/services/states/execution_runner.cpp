@@ -320,7 +320,8 @@ void ExecutionRunner::Shutdown() {
   {
     std::lock_guard lock(mu_);
     if (stopping_ && workers_.empty() && !flusher_.joinable()) return;
-    stopping_ = true;  // sinks drop what arrives from now on: no outcome is recorded
+    stopping_ = true;       // sinks drop what arrives from now on: no outcome is recorded
+    tokens_.SetStopping();  // waiting callback tasks keep their stored tokens for the resumed executions
     for (const auto& [_, job] : live_) jobs.push_back(job);
     queue_.clear();
   }

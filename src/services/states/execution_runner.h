@@ -116,7 +116,7 @@ class ExecutionRunner final : private asl::BlockingObserver {
   Options options_;
   Backends backends_;
   asl::SystemClock clock_;
-  TaskTokens tokens_;
+  TaskTokens tokens_{&db_};
   std::atomic<bool> stopping_{false};
 
   std::mutex mu_;

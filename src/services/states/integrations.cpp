@@ -252,23 +252,34 @@ Result<json::value> StatesIntegrations::InvokeWithCallback(asl::TaskCall& call, 
                      "the callback pattern (.waitForTaskToken) is served for the AWS SDK "
                      "integrations and states:startExecution, in executions");
   }
-  // Registered before the call: a worker may answer before the call returns.
-  auto waiter = runner->tokens().Register(call.task_token, env_.session->machine_arn());
+  std::string execution_arn;  // $$.Execution.Id
+  if (call.context != nullptr && call.context->is_object()) {
+    const json::value* execution = call.context->as_object().if_contains("Execution");
+    if (execution != nullptr && execution->is_object()) execution_arn = Str(execution->as_object(), "Id");
+  }
+  // Resumed after a restart with the token the previous run handed out: wait for it again, without sending.
+  const bool resumed = call.resumed_submission != nullptr && !execution_arn.empty() &&
+                       runner->tokens().StoredTokenOf(execution_arn) == call.task_token;
+  // Registered (durably) before the call: a worker may answer before the call returns.
+  auto waiter = runner->tokens().Register(call.task_token, env_.session->machine_arn(), execution_arn);
+  if (!waiter) return AwsError::Client("States.Runtime", "could not record the task token: " + waiter.error().message);
   const std::string token = call.task_token;
   struct Release {
     TaskTokens& tokens;
     const std::string& token;
     ~Release() { tokens.Finish(token); }
   } release{runner->tokens(), token};
-  // `service` and `action` view call.resource, which the call below replaces for a while.
-  const bool sdk = service == "aws-sdk";
-  const std::string resource = call.resource;
-  call.resource = resource.substr(0, resource.size() - kSuffix.size());
-  auto sent = sdk ? Invoke(call) : InvokeStartExecution(env_, call, "");
-  call.resource = resource;
-  if (!sent) return sent.error();
-  if (call.submitted) call.submitted(*sent);  // the call's response, before the wait (TaskSubmitted)
-  auto outcome = waiter->Wait(*call.clock, *call.stop, call.heartbeat_seconds);
+  if (!resumed) {
+    // `service` and `action` view call.resource, which the call below replaces for a while.
+    const bool sdk = service == "aws-sdk";
+    const std::string resource = call.resource;
+    call.resource = resource.substr(0, resource.size() - kSuffix.size());
+    auto sent = sdk ? Invoke(call) : InvokeStartExecution(env_, call, "");
+    call.resource = resource;
+    if (!sent) return sent.error();
+    if (call.submitted) call.submitted(*sent);  // the call's response, before the wait (TaskSubmitted)
+  }
+  auto outcome = (*waiter)->Wait(*call.clock, *call.stop, call.heartbeat_seconds);
   if (!outcome) return outcome.error();
   if (outcome->success) return outcome->output;
   return AwsError::Client(outcome->error, outcome->cause);
