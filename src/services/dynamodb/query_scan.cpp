@@ -209,6 +209,18 @@ AwsError Refusal(CallContext& ctx, const TableRef& ref, const Table& table, cons
   return e;
 }
 
+//! The reading parameters Query and Scan share (ReadCommon), then the authorization with the condition keys they
+//! give (dynamodb:Attributes, Select, ReturnConsumedCapacity); an error in them is a Refusal.
+Status ReadAndAuthorize(CallContext& ctx, const TableRef& ref, const json::object& in, const Table& table,
+                        Expressions& ex, Access& access, Reading* r) {
+  std::vector<std::string> projected;
+  if (auto s = ReadCommon(in, table, ex, r, &projected); !s) return Refusal(ctx, ref, table, access, s.error());
+  if (r->projection) access.attributes = projected;
+  access.select = r->select;
+  access.return_consumed_capacity = Str(in, "ReturnConsumedCapacity");
+  return Authorize(ctx, ref, table.policy, access);
+}
+
 Result<std::vector<Candidate>> AllItems(CallContext& ctx, const Table& table, const IndexInfo* index,
                                         std::string_view prefix, bool with_index_hash) {
   auto docs = ctx.identities.db().List(table.ref.scope(), table.ItemKind(), prefix);
@@ -260,12 +272,7 @@ Result<json::object> Query(CallContext& ctx, const json::object& in) {
   if (!condition) return refuse(condition.error());
   access.leading_keys = {KeyText(condition->hash_value)};
   Reading r;
-  std::vector<std::string> projected;
-  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return refuse(s.error());
-  if (r.projection) access.attributes = projected;
-  access.select = r.select;
-  access.return_consumed_capacity = Str(in, "ReturnConsumedCapacity");
-  if (auto s = Authorize(ctx, ref, table.policy, access); !s) return s.error();
+  if (auto s = ReadAndAuthorize(ctx, ref, in, table, ex, access, &r); !s) return s.error();
 
   const bool range_type_ok = condition->range_op.empty() || TypeOf(condition->range_low) == schema.range.type;
   if (TypeOf(condition->hash_value) != schema.hash.type || !range_type_ok) {
@@ -331,12 +338,7 @@ Result<json::object> Scan(CallContext& ctx, const json::object& in) {
   Expressions ex;
   if (auto s = ReadExpressions(in, {"FilterExpression", "ProjectionExpression"}, &ex); !s) return refuse(s.error());
   Reading r;
-  std::vector<std::string> projected;
-  if (auto s = ReadCommon(in, table, ex, &r, &projected); !s) return refuse(s.error());
-  if (r.projection) access.attributes = projected;
-  access.select = r.select;
-  access.return_consumed_capacity = Str(in, "ReturnConsumedCapacity");
-  if (auto s = Authorize(ctx, ref, table.policy, access); !s) return s.error();
+  if (auto s = ReadAndAuthorize(ctx, ref, in, table, ex, access, &r); !s) return s.error();
 
   auto candidates = AllItems(ctx, table, r.index, {}, true);
   if (!candidates) return candidates.error();
