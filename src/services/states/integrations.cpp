@@ -37,17 +37,6 @@ constexpr SdkService kSdkServices[] = {
     {"dynamodb", "dynamodb", "DynamoDb", "DynamoDb"},
 };
 
-AwsError NotServed(std::string_view resource, std::string_view why) {
-  return AwsError::Client("States.TaskFailed", "xacct does not serve the Task resource '" + std::string(resource) +
-                                                   "': " + std::string(why));
-}
-
-std::string Pascal(std::string_view name) {
-  std::string out(name);
-  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
-  return out;
-}
-
 json::value Convert(const model::Shape* shape, const json::value& v, bool millis, bool pascal) {
   if (shape == nullptr || shape->document) return v;
   switch (shape->type) {
@@ -113,6 +102,29 @@ json::value FromParameters(const model::Shape* shape, const json::value& v) {
 }
 
 }  // namespace
+
+AwsError NotServed(std::string_view resource, std::string_view why) {
+  return AwsError::Client("States.TaskFailed", "xacct does not serve the Task resource '" + std::string(resource) +
+                                                   "': " + std::string(why));
+}
+
+std::string Pascal(std::string_view name) {
+  std::string out(name);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+AwsError SdkTaskError(std::string_view prefix, std::string_view sdk_name, const AwsError& error,
+                      const std::string& request_id) {
+  std::string code = error.code.empty() ? std::string(sdk_name) : error.code;
+  if (!code.ends_with("Exception")) code += "Exception";
+  AwsError task =
+      AwsError::Client(std::string(prefix) + "." + code, error.message + " (Service: " + std::string(sdk_name) +
+                                                             ", Status Code: " + std::to_string(error.http_status) +
+                                                             ", Request ID: " + request_id + ")");
+  task.detail = error.detail;
+  return task;
+}
 
 Result<identity::Principal> RoleSession::Get() {
   std::lock_guard lock(mu_);
@@ -226,16 +238,7 @@ Result<json::value> InvokeAwsSdk(TaskEnv& env, asl::TaskCall& call, std::string_
   const json::value input = FromParameters(op->input, params);
   std::string request_id;
   auto out = CallOperation(env, *session, sdk->provider, operation, input.as_object(), &request_id);
-  if (!out) {
-    const AwsError& e = out.error();
-    std::string code = e.code;
-    if (!code.ends_with("Exception")) code += "Exception";
-    AwsError task = AwsError::Client(std::string(sdk->error_prefix) + "." + code,
-                                     e.message + " (Service: " + std::string(sdk->sdk_name) + ", Status Code: " +
-                                         std::to_string(e.http_status) + ", Request ID: " + request_id + ")");
-    task.detail = e.detail;
-    return task;
-  }
+  if (!out) return SdkTaskError(sdk->error_prefix, sdk->sdk_name, out.error(), request_id);
   return TaskOutput(sdk->provider, operation, *out, false, true);
 }
 

@@ -82,6 +82,19 @@ Result<json::object> CallOperation(TaskEnv& env, const identity::Principal& who,
 AwsError TaskError(std::string_view prefix, std::string_view service_name, const AwsError& error,
                    const std::string& request_id);
 
+//! The error of a Task resource xacct does not serve: States.TaskFailed, "xacct does not serve the Task
+//! resource 'RESOURCE': WHY" (a Task error, so that a Catch on States.TaskFailed or States.ALL handles it).
+AwsError NotServed(std::string_view resource, std::string_view why);
+
+//! An error of a service call as an AWS SDK integration's error: `Prefix.CodeException` (the SDK's base
+//! `NameException` when the error has no code) with the Java SDK v2's cause
+//! "MESSAGE (Service: NAME, Status Code: N, Request ID: ID)".
+AwsError SdkTaskError(std::string_view prefix, std::string_view sdk_name, const AwsError& error,
+                      const std::string& request_id);
+
+//! An API action as written in a Resource ("getObject") as its operation name ("GetObject").
+std::string Pascal(std::string_view name);
+
 //! A response converted for a task's output: timestamps as epoch milliseconds (`millis`) or ISO 8601 text,
 //! member names as in the model, or PascalCase (`pascal`).
 json::value TaskOutput(std::string_view service, std::string_view operation, const json::object& output, bool millis,

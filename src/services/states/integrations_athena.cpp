@@ -44,11 +44,9 @@ Result<json::value> InvokeAthena(TaskEnv& env, asl::TaskCall& call, std::string_
     if (a.name == action) found = &a;
   }
   if (found == nullptr || (!pattern.empty() && !(pattern == "sync" && action == "startQueryExecution"))) {
-    return AwsError::Client("States.TaskFailed", "xacct does not serve the Task resource '" + call.resource +
-                                                     "': Athena integrates " +
-                                                     "startQueryExecution (Request "
-                                                     "Response, .sync), getQueryExecution, getQueryResults and "
-                                                     "stopQueryExecution (Request Response)");
+    return NotServed(call.resource,
+                     "Athena integrates startQueryExecution (Request Response, .sync), getQueryExecution, "
+                     "getQueryResults and stopQueryExecution (Request Response)");
   }
   const std::string operation(found->operation);
   auto session = env.session->Get();

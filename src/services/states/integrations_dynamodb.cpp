@@ -47,11 +47,9 @@ Result<json::value> InvokeDynamoDb(TaskEnv& env, asl::TaskCall& call, std::strin
     if (a.name == action) found = &a;
   }
   if (found == nullptr || !pattern.empty()) {
-    return AwsError::Client(
-        "States.TaskFailed",
-        "xacct does not serve the Task resource '" + call.resource +
-            "': the optimized DynamoDB integration serves getItem, putItem, updateItem and "
-            "deleteItem as Request Response (other actions: arn:aws:states:::aws-sdk:dynamodb:...)");
+    return NotServed(call.resource,
+                     "the optimized DynamoDB integration serves getItem, putItem, updateItem and deleteItem as "
+                     "Request Response (other actions: arn:aws:states:::aws-sdk:dynamodb:...)");
   }
   const std::string operation(found->operation);
   auto session = env.session->Get();

@@ -16,30 +16,14 @@
 
 namespace xacct::services::states {
 
-namespace {
-
-AwsError S3TaskError(const AwsError& e, const std::string& request_id) {
-  std::string code = e.code.empty() ? "S3" : e.code;
-  if (!code.ends_with("Exception")) code += "Exception";
-  AwsError task =
-      AwsError::Client("S3." + code, e.message + " (Service: S3, Status Code: " + std::to_string(e.http_status) +
-                                         ", Request ID: " + request_id + ")");
-  task.detail = e.detail;
-  return task;
-}
-
-}  // namespace
-
 Result<json::value> InvokeS3(TaskEnv& env, asl::TaskCall& call, std::string_view action) {
   if (env.backends.s3 == nullptr) return AwsError::Client("States.TaskFailed", "xacct runs without S3");
-  std::string operation(action);
-  if (!operation.empty()) operation[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(operation[0])));
+  const std::string operation = Pascal(action);
   const auto& served = s3::ImplementedOperations();
   if (action.empty() || !std::islower(static_cast<unsigned char>(action[0])) ||
       std::find(served.begin(), served.end(), operation) == served.end()) {
-    return AwsError::Client("States.TaskFailed", "xacct does not serve the Task resource '" + call.resource +
-                                                     "': S3 has no operation " + operation +
-                                                     " that xacct implements (see docs/coverage/s3.md)");
+    return NotServed(call.resource,
+                     "S3 has no operation " + operation + " that xacct implements (see docs/coverage/s3.md)");
   }
   auto session = env.session->Get();
   if (!session) return session.error();
@@ -52,7 +36,7 @@ Result<json::value> InvokeS3(TaskEnv& env, asl::TaskCall& call, std::string_view
   info.now = NowMs() / 1000;
   const std::string request_id = info.request_id;
   auto out = s3::CallS3(*env.backends.s3, *session, std::move(info), operation, params);
-  if (!out) return S3TaskError(out.error(), request_id);
+  if (!out) return SdkTaskError("S3", "S3", out.error(), request_id);
   return json::value(std::move(*out));
 }
 
